@@ -1,0 +1,846 @@
+// In-memory object storage with kube-apiserver semantics: one global resourceVersion, optimistic
+// concurrency, selectors, paging, watches over a bounded history, finalizers and ownerReference
+// garbage collection. Controllers use it in-process; server.ts exposes it over HTTP.
+//
+// Objects are stored deep-frozen and each version is serialized at most once (Entry.json), so
+// lists and watches reuse the same JSON string for every reader.
+import { randomUUID } from 'node:crypto';
+import { ApiError, type StatusCause } from './errors';
+import { parseFieldSelector, parseLabelSelector, type FieldGetter, type FieldPredicate, type LabelPredicate } from './selectors';
+
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+  [k: string]: unknown;
+}
+
+export interface KObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: ObjectMeta;
+  [k: string]: any;
+}
+
+/** How the store treats one resource. resources.ts builds these for every served kind. */
+export interface StoreResource {
+  /** Plural resource name, also the store key: "pods", "deployments". */
+  resource: string;
+  group: string;
+  /** apiVersion and kind stamped on stored objects ("apps/v1", "Deployment"). */
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+  /** status is only written through updateStatus; update keeps the stored status. */
+  hasStatus?: boolean;
+  /** metadata.generation is maintained (bumped on changes outside metadata and status). */
+  generation?: boolean;
+  /** Pods: deletion is graceful when the store's gracefulPodDeletion is on and spec.nodeName set. */
+  graceful?: boolean;
+  /** Selectable fields besides metadata.name and metadata.namespace. */
+  fields?: Record<string, FieldGetter>;
+  /** Defaulting, run on every create and update on a mutable draft (old is undefined on create). */
+  prepare?: (draft: KObject, old: KObject | undefined, store: Store) => void;
+  /** Validation; non-empty causes reject the write with 422 Invalid. */
+  validate?: (obj: KObject, old: KObject | undefined) => StatusCause[];
+}
+
+/** One stored version of an object; `json` is computed once and shared by all readers. */
+export class Entry {
+  private cached: string | undefined;
+  constructor(
+    readonly object: KObject,
+    readonly rv: number,
+    json?: string,
+  ) {
+    this.cached = json;
+  }
+  get json(): string {
+    return (this.cached ??= JSON.stringify(this.object));
+  }
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KObject;
+  /** The object's JSON (cached; do not re-serialize `object`). */
+  readonly json: string;
+  rv: number;
+}
+
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+
+export interface ListResult {
+  items: KObject[];
+  entries: Entry[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  /** Start after this RV (replaying history); undefined, "" or "0" first sends the current state as ADDED. */
+  resourceVersion?: string;
+}
+
+export interface DeleteOptions {
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
+  gracePeriodSeconds?: number;
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface StoreOptions {
+  /** Watch history kept per resource; a watch from an older RV gets 410 Expired. */
+  historySize?: number;
+  /** Continue tokens older than this expire with 410. */
+  continueTtlMs?: number;
+  /** When on, deleting a scheduled pod only marks it (deletionTimestamp) until the kubelet
+   *  deletes it with gracePeriodSeconds 0, as on a real cluster. Off: pods go at once. */
+  gracefulPodDeletion?: boolean;
+  now?: () => number;
+}
+
+interface Record_ {
+  type: WatchEventType;
+  entry: Entry;
+  prev?: Entry;
+}
+
+interface Watcher {
+  namespace?: string;
+  label?: LabelPredicate;
+  field?: FieldPredicate;
+  minRv: number;
+  closed: boolean;
+  cb: (ev: WatchEvent) => void;
+}
+
+/** Fixed-capacity ring of watch records, ordered by rv. */
+class History {
+  private buf: (Record_ | undefined)[];
+  private start = 0;
+  size = 0;
+  /** Events with rv <= this have been dropped: watches from before it get 410. */
+  horizon = 0;
+  constructor(readonly capacity: number) {
+    this.buf = new Array(capacity);
+  }
+  push(r: Record_): void {
+    if (this.capacity === 0) {
+      this.horizon = r.entry.rv;
+      return;
+    }
+    if (this.size === this.capacity) {
+      this.horizon = this.buf[this.start]!.entry.rv;
+      this.buf[this.start] = r;
+      this.start = (this.start + 1) % this.capacity;
+    } else {
+      this.buf[(this.start + this.size) % this.capacity] = r;
+      this.size++;
+    }
+  }
+  at(i: number): Record_ {
+    return this.buf[(this.start + i) % this.capacity]!;
+  }
+  /** Records with rv > after, oldest first. */
+  *since(after: number): Generator<Record_> {
+    let lo = 0;
+    let hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.at(mid).entry.rv <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.size; i++) yield this.at(i);
+  }
+}
+
+class Table {
+  readonly items = new Map<string, Entry>();
+  /** Keys ("ns/name" or "name") kept sorted for paging and namespace ranges. */
+  readonly keys: string[] = [];
+  readonly watchers = new Set<Watcher>();
+  readonly history: History;
+  readonly fields: Record<string, FieldGetter>;
+  constructor(
+    readonly spec: StoreResource,
+    historySize: number,
+  ) {
+    this.history = new History(historySize);
+    this.fields = {
+      'metadata.name': (o) => o.metadata?.name ?? '',
+      'metadata.namespace': (o) => o.metadata?.namespace ?? '',
+      ...spec.fields,
+    };
+  }
+  insertKey(key: string): void {
+    this.keys.splice(lowerBound(this.keys, key), 0, key);
+  }
+  removeKey(key: string): void {
+    const i = lowerBound(this.keys, key);
+    if (this.keys[i] === key) this.keys.splice(i, 1);
+  }
+}
+
+function lowerBound(arr: string[], key: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** A mutable deep copy of a stored (frozen) object. */
+export function clone<T>(o: T): T {
+  return structuredClone(o);
+}
+
+const META_ORDER = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/** Field order as kube-apiserver emits it; resourceVersion comes early in metadata, which lets
+ *  update() rewrite it inside an already-serialized string (see withRv). */
+function normalize(o: KObject, spec: StoreResource): KObject {
+  const meta: ObjectMeta = {};
+  for (const k of META_ORDER) if (o.metadata[k] !== undefined) meta[k] = o.metadata[k];
+  for (const [k, v] of Object.entries(o.metadata)) if (v !== undefined && !(k in meta)) meta[k] = v;
+  const out: KObject = { apiVersion: spec.apiVersion, kind: spec.kind, metadata: meta };
+  for (const [k, v] of Object.entries(o)) if (k !== 'apiVersion' && k !== 'kind' && k !== 'metadata' && v !== undefined) out[k] = v;
+  return out;
+}
+
+const NAME_CHARS = 'bcdfghjklmnpqrstvwxz2456789';
+function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += NAME_CHARS[Math.floor(Math.random() * NAME_CHARS.length)];
+  return s;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** RFC3339 with second precision, as metav1.Time serializes. */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function sameStrings(a: readonly OwnerReference[] | undefined, b: readonly OwnerReference[] | undefined): boolean {
+  const x = (a ?? []).map((r) => r.uid).join(',');
+  const y = (b ?? []).map((r) => r.uid).join(',');
+  return x === y;
+}
+
+function specPart(o: KObject): string {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
+  return JSON.stringify(rest);
+}
+
+interface ContinueToken {
+  v: string;
+  rv: number;
+  start: string;
+  ts: number;
+}
+
+export class Store {
+  private readonly tables = new Map<string, Table>();
+  private rv = 1;
+  private readonly queue: (() => void)[] = [];
+  private draining = false;
+  private readonly byUid = new Map<string, { table: Table; key: string }>();
+  /** owner uid -> dependents ("resource\0key") */
+  private readonly dependents = new Map<string, Set<string>>();
+  readonly historySize: number;
+  readonly continueTtlMs: number;
+  readonly gracefulPodDeletion: boolean;
+  private readonly now: () => number;
+
+  constructor(resources: Iterable<StoreResource>, opts: StoreOptions = {}) {
+    this.historySize = opts.historySize ?? 10_000;
+    this.continueTtlMs = opts.continueTtlMs ?? 5 * 60_000;
+    this.gracefulPodDeletion = opts.gracefulPodDeletion ?? false;
+    this.now = opts.now ?? Date.now;
+    for (const r of resources) this.tables.set(r.resource, new Table(r, this.historySize));
+  }
+
+  /** The current (latest) resourceVersion. */
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  resources(): StoreResource[] {
+    return [...this.tables.values()].map((t) => t.spec);
+  }
+
+  spec(resource: string): StoreResource {
+    return this.table(resource).spec;
+  }
+
+  has(resource: string): boolean {
+    return this.tables.has(resource);
+  }
+
+  private table(resource: string): Table {
+    const t = this.tables.get(resource);
+    if (!t) throw new Error(`store: unknown resource "${resource}"`);
+    return t;
+  }
+
+  private key(t: Table, namespace: string | undefined, name: string): string {
+    return t.spec.namespaced ? `${namespace ?? ''}/${name}` : name;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  getEntry(resource: string, namespace: string | undefined, name: string): Entry | undefined {
+    const t = this.table(resource);
+    return t.items.get(this.key(t, namespace, name));
+  }
+
+  get(resource: string, namespace: string | undefined, name: string): KObject | undefined {
+    return this.getEntry(resource, namespace, name)?.object;
+  }
+
+  /** get() that throws NotFound like the API does. */
+  mustGet(resource: string, namespace: string | undefined, name: string): Entry {
+    const e = this.getEntry(resource, namespace, name);
+    if (!e) {
+      const t = this.table(resource);
+      throw ApiError.notFound(resource, t.spec.group, name);
+    }
+    return e;
+  }
+
+  count(resource: string): number {
+    return this.table(resource).items.size;
+  }
+
+  list(resource: string, opts: ListOptions = {}): ListResult {
+    const t = this.table(resource);
+    const label = parseLabelSelector(opts.labelSelector);
+    const field = parseFieldSelector(opts.fieldSelector, t.fields);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    let listRv = this.rv;
+    const keys = t.keys;
+    let from = 0;
+    let to = keys.length;
+    if (t.spec.namespaced && opts.namespace) {
+      // '0' sorts right after '/', so [ns/, ns0) is exactly the namespace's keys.
+      from = lowerBound(keys, `${opts.namespace}/`);
+      to = lowerBound(keys, `${opts.namespace}0`);
+    }
+    if (opts.continue) {
+      const tok = this.decodeContinue(opts.continue);
+      if (tok.rv < t.history.horizon || this.now() - tok.ts > this.continueTtlMs) throw ApiError.continueExpired();
+      listRv = tok.rv;
+      from = Math.max(from, lowerBound(keys, tok.start));
+    }
+    const entries: Entry[] = [];
+    let i = from;
+    for (; i < to && entries.length < limit; i++) {
+      const e = t.items.get(keys[i]!)!;
+      if (label && !label(e.object.metadata.labels)) continue;
+      if (field && !field(e.object)) continue;
+      entries.push(e);
+    }
+    const result: ListResult = { items: entries.map((e) => e.object), entries, resourceVersion: String(listRv) };
+    if (entries.length === limit && i < to) {
+      let more = true;
+      if (label || field) {
+        // Only hand out a token if something further actually matches.
+        more = false;
+        for (let j = i; j < to; j++) {
+          const o = t.items.get(keys[j]!)!.object;
+          if ((!label || label(o.metadata.labels)) && (!field || field(o))) {
+            more = true;
+            break;
+          }
+        }
+      } else result.remainingItemCount = to - i;
+      if (more) {
+        const tok: ContinueToken = { v: 'meta.k8s.io/v1', rv: listRv, start: `${keys[i - 1]}\u0000`, ts: this.now() };
+        result.continue = Buffer.from(JSON.stringify(tok)).toString('base64');
+      }
+    }
+    return result;
+  }
+
+  private decodeContinue(s: string): ContinueToken {
+    try {
+      const tok = JSON.parse(Buffer.from(s, 'base64').toString('utf8')) as ContinueToken;
+      if (tok.v !== 'meta.k8s.io/v1' || typeof tok.rv !== 'number' || typeof tok.start !== 'string') throw new Error('bad');
+      return tok;
+    } catch {
+      throw ApiError.badRequest(`continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)`);
+    }
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  /**
+   * Subscribe to changes of a resource. Events are delivered in resourceVersion order, never
+   * re-entrantly. Throws ApiError 410 Expired when resourceVersion is older than the history.
+   */
+  watch(resource: string, opts: WatchOptions, cb: (ev: WatchEvent) => void): () => void {
+    const t = this.table(resource);
+    const w: Watcher = {
+      label: parseLabelSelector(opts.labelSelector),
+      field: parseFieldSelector(opts.fieldSelector, t.fields),
+      minRv: this.rv,
+      closed: false,
+      cb,
+    };
+    if (t.spec.namespaced && opts.namespace) w.namespace = opts.namespace;
+    const rvStr = opts.resourceVersion;
+    let replay: Iterable<Record_> | undefined;
+    let initial = false;
+    if (!rvStr || rvStr === '0') initial = true;
+    else {
+      const from = Number(rvStr);
+      if (!Number.isInteger(from) || from < 0) throw ApiError.badRequest(`invalid resource version: ${rvStr}`);
+      if (from < t.history.horizon) throw ApiError.tooOldResourceVersion(from, t.history.horizon);
+      replay = [...t.history.since(from)];
+    }
+    t.watchers.add(w);
+    const unsubscribe = () => {
+      w.closed = true;
+      t.watchers.delete(w);
+    };
+    this.enqueue(() => {
+      if (initial) {
+        for (const key of t.keys) {
+          if (w.closed) break;
+          const e = t.items.get(key)!;
+          if (this.passes(w, e.object)) this.deliver(w, 'ADDED', e);
+        }
+      } else {
+        for (const r of replay!) {
+          if (w.closed) break;
+          this.dispatchTo(w, r, true);
+        }
+      }
+    });
+    return unsubscribe;
+  }
+
+  private passes(w: Watcher, o: KObject): boolean {
+    if (w.namespace && o.metadata.namespace !== w.namespace) return false;
+    if (w.label && !w.label(o.metadata.labels)) return false;
+    if (w.field && !w.field(o)) return false;
+    return true;
+  }
+
+  private deliver(w: Watcher, type: WatchEventType, e: Entry): void {
+    try {
+      w.cb({ type, object: e.object, rv: e.rv, get json() { return e.json; } });
+    } catch (err) {
+      console.error('store watch callback failed', err);
+    }
+  }
+
+  /** Deliver one record to one watcher, translating selector transitions like the watch cache. */
+  private dispatchTo(w: Watcher, r: Record_, replaying = false): void {
+    if (w.closed || (!replaying && r.entry.rv <= w.minRv)) return;
+    const cur = this.passes(w, r.entry.object);
+    if (r.type !== 'MODIFIED' || !r.prev) {
+      if (cur) this.deliver(w, r.type, r.entry);
+      return;
+    }
+    const old = this.passes(w, r.prev.object);
+    if (cur && old) this.deliver(w, 'MODIFIED', r.entry);
+    else if (cur) this.deliver(w, 'ADDED', r.entry);
+    else if (old) {
+      // Previous content with the event's resourceVersion, as kube's cacheWatcher sends.
+      const o = clone(r.prev.object);
+      o.metadata.resourceVersion = String(r.entry.rv);
+      this.deliver(w, 'DELETED', new Entry(deepFreeze(o), r.entry.rv));
+    }
+  }
+
+  private enqueue(fn: () => void): void {
+    this.queue.push(fn);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.queue.length; i++) this.queue[i]!();
+    } finally {
+      this.queue.length = 0;
+      this.draining = false;
+    }
+  }
+
+  private record(t: Table, r: Record_): void {
+    t.history.push(r);
+    if (t.watchers.size === 0) return;
+    this.enqueue(() => {
+      for (const w of t.watchers) this.dispatchTo(w, r);
+    });
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  create(resource: string, obj: KObject, namespace?: string): KObject {
+    const t = this.table(resource);
+    const spec = t.spec;
+    const draft = clone(obj);
+    draft.metadata ??= {};
+    const meta = draft.metadata;
+    if (spec.namespaced) {
+      meta.namespace = meta.namespace || namespace || 'default';
+      const ns = this.tables.get('namespaces')?.items.get(meta.namespace);
+      if (this.tables.has('namespaces')) {
+        if (!ns) throw ApiError.notFound('namespaces', '', meta.namespace);
+        if (ns.object.metadata.deletionTimestamp)
+          throw new ApiError(403, 'Forbidden', `${spec.resource === 'pods' ? 'pods' : spec.resource} "${meta.name ?? meta.generateName ?? ''}" is forbidden: unable to create new content in namespace ${meta.namespace} because it is being terminated`, {
+            name: meta.name ?? '',
+            kind: spec.resource,
+            causes: [{ reason: 'NamespaceTerminating', message: `namespace ${meta.namespace} is being terminated`, field: 'metadata.namespace' }],
+          });
+      }
+    } else delete meta.namespace;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
+    this.validateName(spec, meta.name);
+    spec.prepare?.(draft, undefined, this);
+    this.runValidation(spec, draft, undefined);
+    const key = this.key(t, meta.namespace, meta.name!);
+    if (t.items.has(key)) throw ApiError.alreadyExists(spec.resource, spec.group, meta.name!);
+    const rv = ++this.rv;
+    meta.uid = randomUUID();
+    meta.resourceVersion = String(rv);
+    meta.creationTimestamp = isoSeconds(this.now());
+    if (spec.generation) meta.generation = 1;
+    else delete meta.generation;
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    const entry = new Entry(deepFreeze(normalize(draft, spec)), rv);
+    t.items.set(key, entry);
+    t.insertKey(key);
+    this.byUid.set(meta.uid, { table: t, key });
+    this.indexOwners(t, key, undefined, entry.object.metadata.ownerReferences);
+    this.record(t, { type: 'ADDED', entry });
+    return entry.object;
+  }
+
+  private validateName(spec: StoreResource, name: string | undefined): void {
+    if (!name) {
+      throw ApiError.invalid(spec.kind, spec.group, '', [
+        { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' },
+      ]);
+    }
+    if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+      throw ApiError.invalid(spec.kind, spec.group, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+          field: 'metadata.name',
+        },
+      ]);
+    }
+  }
+
+  private runValidation(spec: StoreResource, obj: KObject, old: KObject | undefined): void {
+    const causes = spec.validate?.(obj, old) ?? [];
+    if (causes.length) throw ApiError.invalid(spec.kind, spec.group, obj.metadata.name ?? '', causes);
+  }
+
+  /** Replace an object (PUT). A set metadata.resourceVersion must match (else 409 Conflict). */
+  update(resource: string, obj: KObject): KObject {
+    return this.write(resource, obj, false);
+  }
+
+  /** Replace only .status (the /status subresource). */
+  updateStatus(resource: string, obj: KObject): KObject {
+    return this.write(resource, obj, true);
+  }
+
+  /**
+   * Read-modify-write without conflicts (the store is single-threaded): `mutate` gets a mutable
+   * copy of the current object and may return a replacement.
+   */
+  patch(resource: string, namespace: string | undefined, name: string, mutate: (draft: KObject) => KObject | void, opts: { status?: boolean } = {}): KObject {
+    const cur = this.mustGet(resource, namespace, name);
+    const draft = clone(cur.object);
+    const next = mutate(draft) ?? draft;
+    next.metadata ??= {};
+    next.metadata.resourceVersion = String(cur.rv);
+    return this.write(resource, next, !!opts.status);
+  }
+
+  private write(resource: string, obj: KObject, statusOnly: boolean): KObject {
+    const t = this.table(resource);
+    const spec = t.spec;
+    const name = obj.metadata?.name;
+    if (!name) {
+      throw ApiError.invalid(spec.kind, spec.group, '', [{ reason: 'FieldValueRequired', message: 'Required value: name is required', field: 'metadata.name' }]);
+    }
+    const ns = spec.namespaced ? obj.metadata.namespace || 'default' : undefined;
+    const key = this.key(t, ns, name);
+    const old = t.items.get(key);
+    if (!old) throw ApiError.notFound(spec.resource, spec.group, name);
+    const want = obj.metadata.resourceVersion;
+    if (want && want !== String(old.rv)) throw ApiError.conflict(spec.resource, spec.group, name);
+    if (obj.metadata.uid && obj.metadata.uid !== old.object.metadata.uid) {
+      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.object.metadata.uid}`);
+    }
+    let draft: KObject;
+    if (statusOnly) {
+      draft = clone(old.object);
+      draft.status = clone(obj.status);
+    } else {
+      draft = clone(obj);
+      if (spec.hasStatus) draft.status = clone(old.object.status);
+    }
+    const meta = draft.metadata;
+    const om = old.object.metadata;
+    meta.namespace = om.namespace;
+    meta.uid = om.uid;
+    meta.creationTimestamp = om.creationTimestamp;
+    meta.deletionTimestamp = om.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    meta.generation = om.generation;
+    if (!statusOnly) {
+      spec.prepare?.(draft, old.object, this);
+      this.runValidation(spec, draft, old.object);
+      if (spec.generation && specPart(draft) !== specPart(old.object)) meta.generation = (om.generation ?? 0) + 1;
+    }
+    // Finalizers all removed from an object being deleted: it goes now.
+    if (om.deletionTimestamp && om.finalizers?.length && !meta.finalizers?.length) {
+      meta.resourceVersion = String(old.rv);
+      return this.remove(t, key, old, draft);
+    }
+    meta.resourceVersion = String(old.rv);
+    const normalized = normalize(draft, spec);
+    const json = JSON.stringify(normalized);
+    if (json === old.json) return old.object; // no-op updates keep the resourceVersion, like etcd3 storage
+    const rv = ++this.rv;
+    normalized.metadata.resourceVersion = String(rv);
+    const entry = new Entry(deepFreeze(normalized), rv, withRv(json, old.rv, rv));
+    t.items.set(key, entry);
+    if (!sameStrings(om.ownerReferences, meta.ownerReferences)) this.indexOwners(t, key, om.ownerReferences, meta.ownerReferences);
+    this.record(t, { type: 'MODIFIED', entry, prev: old });
+    return entry.object;
+  }
+
+  /** Delete an object. Returns the deleted object, or the object marked for deletion when
+   *  finalizers, foreground deletion or pod graceful termination keep it around for now. */
+  delete(resource: string, namespace: string | undefined, name: string, opts: DeleteOptions = {}): KObject {
+    const t = this.table(resource);
+    const spec = t.spec;
+    const key = this.key(t, spec.namespaced ? namespace || 'default' : undefined, name);
+    const cur = t.items.get(key);
+    if (!cur) throw ApiError.notFound(spec.resource, spec.group, name);
+    const om = cur.object.metadata;
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== om.uid) {
+      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${om.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
+      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`);
+    }
+    const policy = opts.propagationPolicy ?? 'Background';
+    const uid = om.uid!;
+
+    if (resource === 'namespaces') return this.deleteNamespace(t, key, cur);
+
+    if (policy === 'Orphan') this.orphanDependents(uid);
+
+    const hasDependents = (this.dependents.get(uid)?.size ?? 0) > 0;
+    const finalizers = [...(om.finalizers ?? [])];
+    if (policy === 'Foreground' && hasDependents && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+
+    let grace: number | undefined;
+    if (spec.graceful && this.gracefulPodDeletion && cur.object.spec?.nodeName) {
+      grace = opts.gracePeriodSeconds ?? cur.object.spec?.terminationGracePeriodSeconds ?? 30;
+      if (grace > 0 && om.deletionTimestamp && (om.deletionGracePeriodSeconds ?? 0) <= grace) return cur.object;
+    }
+    const markOnly = finalizers.length > 0 || (grace !== undefined && grace > 0);
+    if (markOnly) {
+      if (om.deletionTimestamp && sameList(om.finalizers, finalizers) && grace === undefined) return cur.object;
+      const draft = clone(cur.object);
+      draft.metadata.deletionTimestamp ??= isoSeconds(this.now() + (grace ?? 0) * 1000);
+      draft.metadata.deletionGracePeriodSeconds = grace ?? 0;
+      draft.metadata.finalizers = finalizers;
+      const rv = ++this.rv;
+      draft.metadata.resourceVersion = String(rv);
+      const entry = new Entry(deepFreeze(normalize(draft, spec)), rv);
+      t.items.set(key, entry);
+      this.record(t, { type: 'MODIFIED', entry, prev: cur });
+      if (finalizers.includes('foregroundDeletion')) setImmediate(() => this.collect(uid, 'Foreground'));
+      return entry.object;
+    }
+    return this.remove(t, key, cur, clone(cur.object));
+  }
+
+  private remove(t: Table, key: string, cur: Entry, last: KObject): KObject {
+    const rv = ++this.rv;
+    last.metadata.resourceVersion = String(rv);
+    const entry = new Entry(deepFreeze(normalize(last, t.spec)), rv);
+    t.items.delete(key);
+    t.removeKey(key);
+    const uid = cur.object.metadata.uid!;
+    this.byUid.delete(uid);
+    this.indexOwners(t, key, cur.object.metadata.ownerReferences, undefined);
+    this.record(t, { type: 'DELETED', entry });
+    if (this.dependents.get(uid)?.size) setImmediate(() => this.collect(uid, 'Background'));
+    // An owner waiting in foreground deletion may now be free to go.
+    for (const ref of cur.object.metadata.ownerReferences ?? []) this.maybeFinishForeground(ref.uid);
+    return entry.object;
+  }
+
+  private deleteNamespace(t: Table, key: string, cur: Entry): KObject {
+    if (cur.object.metadata.deletionTimestamp) return cur.object;
+    const draft = clone(cur.object);
+    draft.metadata.deletionTimestamp = isoSeconds(this.now());
+    draft.metadata.deletionGracePeriodSeconds = 0;
+    draft.status = { ...(draft.status ?? {}), phase: 'Terminating' };
+    const rv = ++this.rv;
+    draft.metadata.resourceVersion = String(rv);
+    const entry = new Entry(deepFreeze(normalize(draft, t.spec)), rv);
+    t.items.set(key, entry);
+    this.record(t, { type: 'MODIFIED', entry, prev: cur });
+    const ns = cur.object.metadata.name!;
+    // The namespace controller empties the namespace, then the namespace goes.
+    setImmediate(() => {
+      for (const other of this.tables.values()) {
+        if (!other.spec.namespaced) continue;
+        const from = lowerBound(other.keys, `${ns}/`);
+        const to = lowerBound(other.keys, `${ns}0`);
+        for (const k of other.keys.slice(from, to)) {
+          const e = other.items.get(k);
+          if (e) this.forceRemove(other, k, e);
+        }
+      }
+      const still = t.items.get(key);
+      if (still) this.remove(t, key, still, clone(still.object));
+    });
+    return entry.object;
+  }
+
+  /** Remove regardless of finalizers/grace (namespace cleanup). */
+  private forceRemove(t: Table, key: string, e: Entry): void {
+    this.remove(t, key, e, clone(e.object));
+  }
+
+  private indexOwners(t: Table, key: string, before: readonly OwnerReference[] | undefined, after: readonly OwnerReference[] | undefined): void {
+    const id = `${t.spec.resource}\u0000${key}`;
+    for (const r of before ?? []) {
+      const s = this.dependents.get(r.uid);
+      if (s) {
+        s.delete(id);
+        if (s.size === 0) this.dependents.delete(r.uid);
+      }
+    }
+    for (const r of after ?? []) {
+      let s = this.dependents.get(r.uid);
+      if (!s) this.dependents.set(r.uid, (s = new Set()));
+      s.add(id);
+    }
+  }
+
+  private dependentEntries(uid: string): { t: Table; key: string; e: Entry }[] {
+    const out: { t: Table; key: string; e: Entry }[] = [];
+    for (const id of this.dependents.get(uid) ?? []) {
+      const i = id.indexOf('\u0000');
+      const t = this.tables.get(id.slice(0, i))!;
+      const key = id.slice(i + 1);
+      const e = t.items.get(key);
+      if (e) out.push({ t, key, e });
+    }
+    return out;
+  }
+
+  /** The garbage collector: dependents of a gone (or foreground-deleting) owner are deleted, or
+   *  just lose the reference when another owner still exists. */
+  private collect(ownerUid: string, policy: 'Background' | 'Foreground'): void {
+    for (const { t, e } of this.dependentEntries(ownerUid)) {
+      const m = e.object.metadata;
+      const others = (m.ownerReferences ?? []).filter((r) => r.uid !== ownerUid && this.byUid.has(r.uid));
+      try {
+        if (others.length > 0) {
+          this.patch(t.spec.resource, m.namespace, m.name!, (d) => {
+            d.metadata.ownerReferences = d.metadata.ownerReferences?.filter((r) => r.uid !== ownerUid);
+          });
+        } else if (!m.deletionTimestamp || policy === 'Foreground') {
+          this.delete(t.spec.resource, m.namespace, m.name!, { propagationPolicy: policy });
+        }
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) console.error('garbage collection failed', err);
+      }
+    }
+    this.maybeFinishForeground(ownerUid);
+  }
+
+  private orphanDependents(uid: string): void {
+    for (const { t, e } of this.dependentEntries(uid)) {
+      const m = e.object.metadata;
+      this.patch(t.spec.resource, m.namespace, m.name!, (d) => {
+        d.metadata.ownerReferences = d.metadata.ownerReferences?.filter((r) => r.uid !== uid);
+        if (d.metadata.ownerReferences?.length === 0) delete d.metadata.ownerReferences;
+      });
+    }
+  }
+
+  private maybeFinishForeground(ownerUid: string): void {
+    const loc = this.byUid.get(ownerUid);
+    if (!loc) return;
+    const e = loc.table.items.get(loc.key);
+    const m = e?.object.metadata;
+    if (!e || !m?.deletionTimestamp || !m.finalizers?.includes('foregroundDeletion')) return;
+    if (this.dependentEntries(ownerUid).length > 0) return;
+    this.patch(loc.table.spec.resource, m.namespace, m.name!, (d) => {
+      d.metadata.finalizers = d.metadata.finalizers?.filter((f) => f !== 'foregroundDeletion');
+    });
+  }
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return (a ?? []).join('\u0000') === b.join('\u0000');
+}
+
+/** Swap the resourceVersion inside an already-serialized object; metadata is ordered so the
+ *  first occurrence is the object's own. */
+function withRv(json: string, oldRv: number, rv: number): string | undefined {
+  const needle = `"resourceVersion":"${oldRv}"`;
+  const i = json.indexOf(needle);
+  if (i < 0) return undefined; // serialize lazily instead
+  return `${json.slice(0, i)}"resourceVersion":"${rv}"${json.slice(i + needle.length)}`;
+}
