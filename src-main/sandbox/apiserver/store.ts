@@ -689,8 +689,9 @@ export class Store {
 
     let grace: number | undefined;
     if (spec.graceful && this.gracefulPodDeletion && cur.object.spec?.nodeName) {
-      grace = opts.gracePeriodSeconds ?? cur.object.spec?.terminationGracePeriodSeconds ?? 30;
-      if (grace > 0 && om.deletionTimestamp && (om.deletionGracePeriodSeconds ?? 0) <= grace) return cur.object;
+      const g: number = opts.gracePeriodSeconds ?? cur.object.spec?.terminationGracePeriodSeconds ?? 30;
+      grace = g;
+      if (g > 0 && om.deletionTimestamp && (om.deletionGracePeriodSeconds ?? 0) <= g) return cur.object;
     }
     const markOnly = finalizers.length > 0 || (grace !== undefined && grace > 0);
     if (markOnly) {
