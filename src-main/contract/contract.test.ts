@@ -1,0 +1,294 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ClientError, ContractClient } from './client';
+import { procedure, stream } from './define';
+import { ContractError } from './errors';
+import { memoryTransportPair } from './memory-transport';
+import type { ServerMessage } from './messages';
+import { serveConnection, type Handlers, type ServeOptions } from './server';
+
+const testApi = {
+  add: procedure<number>()(z.object({ a: z.number(), b: z.number() }).strict()),
+  fail: procedure<never>()(z.object({}).optional()),
+  count: stream<number>('fail')(z.object({ to: z.number().int().min(0).max(1_000_000) })),
+  latest: stream<number>('drop-oldest')(z.object({ to: z.number().int() })),
+  forever: stream<number>('fail')(z.object({})),
+};
+type TestApi = typeof testApi;
+
+function setup(handlers: Handlers<TestApi>, options: ServeOptions = {}) {
+  const pair = memoryTransportPair();
+  const sent: ServerMessage[] = [];
+  const server = serveConnection(
+    { ...pair.server, send: (m) => (sent.push(m), pair.server.send(m)) },
+    testApi,
+    handlers,
+    options,
+  );
+  const client = new ContractClient<TestApi>(async () => pair.client);
+  return { client, server, pair, sent };
+}
+
+function collect<T>(subscribe: (h: { onData(items: T[], dropped: number): void; onEnd(): void; onError(e: ClientError): void }) => unknown) {
+  const items: T[] = [];
+  const frames: number[] = [];
+  let dropped = 0;
+  const done = new Promise<{ items: T[]; frames: number[]; dropped: number; error?: ClientError }>((resolve) => {
+    subscribe({
+      onData(batch, d) {
+        items.push(...batch);
+        frames.push(batch.length);
+        dropped += d;
+      },
+      onEnd: () => resolve({ items, frames, dropped }),
+      onError: (error) => resolve({ items, frames, dropped, error }),
+    });
+  });
+  return done;
+}
+
+const baseHandlers: Handlers<TestApi> = {
+  add: ({ a, b }) => a + b,
+  fail: () => {
+    throw new ContractError('FORBIDDEN', 'User "viewer" cannot delete pods', { verb: 'delete', resource: 'pods' });
+  },
+  count: ({ to }, sink) => {
+    for (let i = 0; i < to; i++) sink.push(i);
+    sink.end();
+  },
+  latest: ({ to }, sink) => {
+    for (let i = 0; i < to; i++) sink.push(i);
+    sink.end();
+  },
+  forever: (_input, sink) => {
+    const timer = setInterval(() => sink.push(1), 1);
+    sink.signal.addEventListener('abort', () => clearInterval(timer));
+  },
+};
+
+describe('procedures', () => {
+  it('validates input and returns the result', async () => {
+    const { client } = setup(baseHandlers);
+    await expect(client.call('add', { a: 2, b: 3 })).resolves.toBe(5);
+  });
+
+  it('rejects invalid input with a typed BAD_INPUT error naming the field', async () => {
+    const { client } = setup(baseHandlers);
+    const err = await client.call('add', { a: 'two', b: 3 } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ClientError);
+    expect((err as ClientError).code).toBe('BAD_INPUT');
+    expect((err as ClientError).message).toMatch(/Invalid input for add at a/);
+  });
+
+  it('rejects unknown keys (strict schemas)', async () => {
+    const { client } = setup(baseHandlers);
+    const err = (await client.call('add', { a: 1, b: 2, c: 3 } as never).catch((e: unknown) => e)) as ClientError;
+    expect(err.code).toBe('BAD_INPUT');
+  });
+
+  it('passes a handler ContractError through with its code and details', async () => {
+    const { client } = setup(baseHandlers);
+    const err = (await client.call('fail').catch((e: unknown) => e)) as ClientError;
+    expect(err.code).toBe('FORBIDDEN');
+    expect(err.details).toEqual({ verb: 'delete', resource: 'pods' });
+  });
+
+  it('answers an unknown procedure with NOT_FOUND, and a stream name used as a procedure too', async () => {
+    const { client } = setup(baseHandlers);
+    const unknown = (await client.call('nope' as never).catch((e: unknown) => e)) as ClientError;
+    expect(unknown.code).toBe('NOT_FOUND');
+    const wrongKind = (await client.call('count' as never).catch((e: unknown) => e)) as ClientError;
+    expect(wrongKind.code).toBe('NOT_FOUND');
+  });
+
+  it('does not resolve inherited object properties as procedures', async () => {
+    const { client } = setup(baseHandlers);
+    const err = (await client.call('toString' as never).catch((e: unknown) => e)) as ClientError;
+    expect(err.code).toBe('NOT_FOUND');
+  });
+
+  it('answers malformed messages with a protocol error and keeps serving', async () => {
+    const pair = memoryTransportPair();
+    const seen: ServerMessage[] = [];
+    serveConnection(pair.server, testApi, baseHandlers);
+    pair.client.onMessage((m) => seen.push(m));
+    pair.client.send({ t: 'call', id: -1, proc: 'add', input: {} } as never);
+    pair.client.send('garbage' as never);
+    pair.client.send({ t: 'call', id: 7, proc: 'add', input: { a: 1, b: 1 } });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen.filter((m) => m.t === 'protocol-error')).toHaveLength(2);
+    expect(seen).toContainEqual({ t: 'result', id: 7, ok: true, value: 2 });
+  });
+});
+
+describe('streams', () => {
+  it('delivers every item in order, batched into frames, then ends', async () => {
+    const { client, sent } = setup(baseHandlers, { maxItemsPerFrame: 1000 });
+    const result = await collect<number>((h) => client.subscribe('count', { to: 25_000 }, h));
+    expect(result.error).toBeUndefined();
+    expect(result.items).toHaveLength(25_000);
+    expect(result.items.every((v, i) => v === i)).toBe(true);
+    // Batched: far fewer frames than items, none above the frame limit.
+    expect(result.frames.length).toBeLessThanOrEqual(26);
+    expect(Math.max(...result.frames)).toBeLessThanOrEqual(1000);
+    expect(sent.filter((m) => m.t === 'data').length).toBe(result.frames.length);
+    expect(sent.at(-1)).toMatchObject({ t: 'end' });
+  });
+
+  it('never has more unacknowledged frames in flight than the window', async () => {
+    const pair = memoryTransportPair();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    serveConnection(
+      {
+        ...pair.server,
+        send: (m) => {
+          if (m.t === 'data') maxInFlight = Math.max(maxInFlight, ++inFlight);
+          pair.server.send(m);
+        },
+      },
+      testApi,
+      baseHandlers,
+      { window: 3, maxItemsPerFrame: 10 },
+    );
+    const client = new ContractClient<TestApi>(async () => ({
+      ...pair.client,
+      send: (m) => {
+        if (m.t === 'ack') inFlight--;
+        pair.client.send(m);
+      },
+    }));
+    const result = await collect<number>((h) => client.subscribe('count', { to: 500 }, h));
+    expect(result.items).toHaveLength(500);
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+  });
+
+  it('fails a "fail" stream with SLOW_CONSUMER when its reader never acks', async () => {
+    const pair = memoryTransportPair();
+    const seen: ServerMessage[] = [];
+    serveConnection(pair.server, testApi, baseHandlers, { window: 1, maxItemsPerFrame: 10, maxBuffered: 100 });
+    pair.client.onMessage((m) => seen.push(m)); // a client that never acks
+    pair.client.send({ t: 'sub', id: 1, stream: 'count', input: { to: 1000 } });
+    await new Promise((r) => setTimeout(r, 30));
+    const error = seen.find((m) => m.t === 'error');
+    expect(error).toMatchObject({ t: 'error', id: 1, error: { code: 'SLOW_CONSUMER' } });
+    expect(seen.filter((m) => m.t === 'data').length).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the newest items of a "drop-oldest" stream and reports how many were dropped', async () => {
+    const pair = memoryTransportPair();
+    serveConnection(pair.server, testApi, baseHandlers, { window: 1, maxItemsPerFrame: 50, maxBuffered: 100 });
+    const client = new ContractClient<TestApi>(async () => pair.client);
+    const result = await collect<number>((h) => client.subscribe('latest', { to: 1000 }, h));
+    expect(result.items.at(-1)).toBe(999);
+    expect(result.items.length + result.dropped).toBe(1000);
+    expect(result.dropped).toBeGreaterThan(0);
+  });
+
+  it('rejects a stream with invalid input as a stream error', async () => {
+    const { client } = setup(baseHandlers);
+    const result = await collect<number>((h) => client.subscribe('count', { to: -1 }, h));
+    expect(result.error?.code).toBe('BAD_INPUT');
+  });
+
+  it('reports a handler that throws as a stream error', async () => {
+    const { client } = setup({
+      ...baseHandlers,
+      count: () => {
+        throw new ContractError('UNAVAILABLE', 'cluster unreachable');
+      },
+    });
+    const result = await collect<number>((h) => client.subscribe('count', { to: 1 }, h));
+    expect(result.error).toMatchObject({ code: 'UNAVAILABLE', message: 'cluster unreachable' });
+  });
+
+  it('aborts the producer when the client cancels', async () => {
+    let aborted = false;
+    const { client } = setup({
+      ...baseHandlers,
+      forever: (_i, sink) => {
+        const timer = setInterval(() => sink.push(1), 1);
+        sink.signal.addEventListener('abort', () => {
+          aborted = true;
+          clearInterval(timer);
+        });
+      },
+    });
+    let got = 0;
+    const cancel = client.subscribe('forever', {}, { onData: (items) => (got += items.length) });
+    await new Promise((r) => setTimeout(r, 40));
+    cancel();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(got).toBeGreaterThan(0);
+    expect(aborted).toBe(true);
+  });
+
+  it('aborts every producer when the connection closes', async () => {
+    let aborted = 0;
+    const { client, pair } = setup({
+      ...baseHandlers,
+      forever: (_i, sink) => sink.signal.addEventListener('abort', () => aborted++),
+    });
+    client.subscribe('forever', {}, { onData: () => {} });
+    client.subscribe('forever', {}, { onData: () => {} });
+    await new Promise((r) => setTimeout(r, 20));
+    pair.close();
+    expect(aborted).toBe(2);
+    client.dispose();
+  });
+
+  it('reports back-pressure to the producer and resumes it once drained', async () => {
+    let sawFull = false;
+    const { client } = setup(
+      {
+        ...baseHandlers,
+        count: async ({ to }, sink) => {
+          for (let i = 0; i < to; i++) {
+            if (!sink.push(i)) {
+              sawFull = true;
+              await sink.drained();
+            }
+          }
+          sink.end();
+        },
+      },
+      { highWater: 100, maxBuffered: 200, maxItemsPerFrame: 20, window: 1 },
+    );
+    const result = await collect<number>((h) => client.subscribe('count', { to: 5000 }, h));
+    expect(result.error).toBeUndefined();
+    expect(result.items).toHaveLength(5000);
+    expect(sawFull).toBe(true);
+  });
+});
+
+describe('reconnection', () => {
+  it('fails pending calls when the connection drops, then reconnects and reopens streams', async () => {
+    const pairs: ReturnType<typeof memoryTransportPair>[] = [];
+    const handlers: Handlers<TestApi> = {
+      ...baseHandlers,
+      add: () => new Promise(() => {}), // never answers
+      forever: (_i, sink) => void sink.push(pairs.length),
+    };
+    const client = new ContractClient<TestApi>(
+      async () => {
+        const pair = memoryTransportPair();
+        pairs.push(pair);
+        serveConnection(pair.server, testApi, handlers);
+        return pair.client;
+      },
+      { minDelayMs: 5 },
+    );
+    const received: number[] = [];
+    let restarts = 0;
+    client.subscribe('forever', {}, { onData: (items) => received.push(...items), onRestart: () => restarts++ });
+    const pending = client.call('add', { a: 1, b: 1 });
+    await new Promise((r) => setTimeout(r, 20));
+    pairs[0]!.close();
+    await expect(pending).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(client.state).toBe('open');
+    expect(restarts).toBe(1);
+    expect(received).toEqual([1, 2]);
+    client.dispose();
+  });
+});

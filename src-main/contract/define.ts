@@ -1,0 +1,49 @@
+// Helpers to declare procedures and streams: a zod schema for the input (validated on arrival)
+// and a phantom type for what comes back.
+import type { z } from 'zod';
+
+export interface ProcedureDef<I extends z.ZodType, O> {
+  kind: 'procedure';
+  input: I;
+  /** Phantom: never read at run time, carries the output type. */
+  output?: O;
+}
+
+export type OverflowPolicy =
+  /** Keep the newest items and report how many were dropped (live views: latest state wins). */
+  | 'drop-oldest'
+  /** Fail the stream with SLOW_CONSUMER (when losing an item would be a lie). */
+  | 'fail';
+
+export interface StreamDef<I extends z.ZodType, T> {
+  kind: 'stream';
+  input: I;
+  overflow: OverflowPolicy;
+  item?: T;
+}
+
+export function procedure<O>() {
+  return <I extends z.ZodType>(input: I): ProcedureDef<I, O> => ({ kind: 'procedure', input });
+}
+
+export function stream<T>(overflow: OverflowPolicy = 'fail') {
+  return <I extends z.ZodType>(input: I): StreamDef<I, T> => ({ kind: 'stream', input, overflow });
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of heterogeneous defs
+export type AnyDef = ProcedureDef<z.ZodType, any> | StreamDef<z.ZodType, any>;
+export type ApiDefinition = Record<string, AnyDef>;
+
+export type ProcedureNames<A extends ApiDefinition> = {
+  [K in keyof A]: A[K] extends ProcedureDef<z.ZodType, unknown> ? K : never;
+}[keyof A] &
+  string;
+export type StreamNames<A extends ApiDefinition> = {
+  [K in keyof A]: A[K] extends StreamDef<z.ZodType, unknown> ? K : never;
+}[keyof A] &
+  string;
+
+export type InputOf<D> = D extends { input: infer I extends z.ZodType } ? z.input<I> : never;
+export type ParsedInputOf<D> = D extends { input: infer I extends z.ZodType } ? z.output<I> : never;
+export type OutputOf<D> = D extends ProcedureDef<z.ZodType, infer O> ? O : never;
+export type ItemOf<D> = D extends StreamDef<z.ZodType, infer T> ? T : never;

@@ -1,0 +1,54 @@
+// Data shapes that cross the boundary. Plain JSON: no classes, no Dates.
+
+export type HostKind = 'electron' | 'server';
+
+export interface AppInfo {
+  name: string;
+  version: string;
+  host: HostKind;
+  platform: string;
+  nodeVersion: string;
+  startedAt: string;
+}
+
+export interface KubeconfigFileStatus {
+  path: string;
+  /** false when the file does not exist (not an error: KUBECONFIG may name optional files). */
+  exists: boolean;
+  /** A problem that made the file (or part of it) unusable, naming what and where. */
+  error?: string;
+}
+
+export interface ContextSummary {
+  name: string;
+  cluster: string;
+  /** The cluster's API server URL, when the cluster entry exists. */
+  server?: string;
+  user: string;
+  /** The context's namespace, or "default" as kubectl assumes. */
+  namespace: string;
+  /** The file that defined this context (first one wins, as kubectl merges). */
+  file: string;
+  /** Why this context cannot be used as it stands (e.g. it names a cluster no file defines). */
+  error?: string;
+}
+
+export interface ContextsSnapshot {
+  files: KubeconfigFileStatus[];
+  contexts: ContextSummary[];
+  currentContext?: string;
+  /** Set when no kubeconfig file exists at all: the message says where Orrery looked. */
+  missing?: string;
+}
+
+export interface MetricSample {
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: string;
+  samples: MetricSample[];
+}

@@ -1,0 +1,61 @@
+// `npm run serve -- [--port N] [--kubeconfig PATH]`: the backend and renderer in browser mode.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createBackend } from '../../core/backend';
+import { kubeconfigPaths } from '../../core/kube/kubeconfig';
+import { createTelemetry } from '../../core/telemetry/telemetry';
+import { startServerHost } from './server-host';
+
+const usage = 'usage: npm run serve -- [--port N] [--kubeconfig PATH]';
+
+function parse() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        kubeconfig: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (values.help) {
+      console.log(usage);
+      process.exit(0);
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+    return { port, kubeconfig: values.kubeconfig };
+  } catch (err) {
+    console.error(`orrery: ${(err as Error).message}\n${usage}`);
+    process.exit(2);
+  }
+}
+
+async function main() {
+  const args = parse();
+  const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+  const telemetry = createTelemetry();
+  const paths = kubeconfigPaths({ explicit: args.kubeconfig });
+  const backend = createBackend({ host: 'server', version, kubeconfigPaths: paths, telemetry });
+  const host = await startServerHost({
+    backend,
+    telemetry,
+    rendererDir: fileURLToPath(new URL('../renderer', import.meta.url)),
+    port: args.port,
+  }).catch((err: NodeJS.ErrnoException) => {
+    console.error(err.code === 'EADDRINUSE' ? `orrery: port ${args.port} is already in use; pick another with --port or use 0 for a free one` : `orrery: ${err.message}`);
+    process.exit(1);
+  });
+  console.log(`Orrery is ready at ${host.url}`);
+  console.log(`kubeconfig: ${paths.join(process.platform === 'win32' ? ';' : ':')}`);
+  const stop = () => {
+    backend.dispose();
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();
