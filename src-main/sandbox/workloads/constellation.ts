@@ -40,6 +40,8 @@ export interface RouteSpec {
   /** Config keys (from the ConfigMap) this route depends on; a bad value fails the route. */
   uses?: string[];
   behaviour?: RouteBehaviour;
+  /** Answers 201 Created instead of 200. */
+  created?: boolean;
 }
 
 export interface ResourceSpec {
@@ -100,7 +102,7 @@ export const CONSTELLATION: readonly ServiceSpec[] = [
       { method: 'GET', path: '/', calls: [{ service: 'frontend', method: 'GET', path: '/' }], latencyMs: [1, 3], cpuMs: 0.6, responseBytes: 2400 },
       { method: 'GET', path: '/api/products', calls: [{ service: 'frontend', method: 'GET', path: '/products' }], latencyMs: [1, 3], cpuMs: 0.6, responseBytes: 3200 },
       { method: 'GET', path: '/api/cart', calls: [{ service: 'frontend', method: 'GET', path: '/cart' }], latencyMs: [1, 3], cpuMs: 0.5, responseBytes: 900 },
-      { method: 'POST', path: '/api/cart/items', calls: [{ service: 'frontend', method: 'POST', path: '/cart/items' }], latencyMs: [1, 3], cpuMs: 0.5, responseBytes: 300 },
+      { method: 'POST', path: '/api/cart/items', calls: [{ service: 'frontend', method: 'POST', path: '/cart/items' }], latencyMs: [1, 3], cpuMs: 0.5, responseBytes: 300, created: true },
       { method: 'POST', path: '/api/checkout', calls: [{ service: 'frontend', method: 'POST', path: '/checkout' }], latencyMs: [1, 3], cpuMs: 0.7, responseBytes: 600 },
     ],
   },
@@ -116,7 +118,7 @@ export const CONSTELLATION: readonly ServiceSpec[] = [
       { method: 'GET', path: '/', calls: [{ service: 'catalog', method: 'GET', path: '/products/featured' }], latencyMs: [3, 9], cpuMs: 2.5, responseBytes: 2400 },
       { method: 'GET', path: '/products', calls: [{ service: 'catalog', method: 'GET', path: '/products' }], latencyMs: [2, 6], cpuMs: 2, responseBytes: 3200 },
       { method: 'GET', path: '/cart', calls: [{ service: 'cart', method: 'GET', path: '/cart' }], latencyMs: [2, 5], cpuMs: 1.5, responseBytes: 900 },
-      { method: 'POST', path: '/cart/items', calls: [{ service: 'cart', method: 'POST', path: '/cart/items' }], latencyMs: [1, 4], cpuMs: 1, responseBytes: 300 },
+      { method: 'POST', path: '/cart/items', calls: [{ service: 'cart', method: 'POST', path: '/cart/items' }], latencyMs: [1, 4], cpuMs: 1, responseBytes: 300, created: true },
       { method: 'POST', path: '/checkout', calls: [{ service: 'checkout', method: 'POST', path: '/checkout' }], latencyMs: [2, 6], cpuMs: 1.8, responseBytes: 600 },
     ],
   },
@@ -164,7 +166,7 @@ export const CONSTELLATION: readonly ServiceSpec[] = [
           { service: 'cache', method: 'GET', path: '/get' },
           { service: 'cache', method: 'PUT', path: '/set' },
         ],
-        latencyMs: [1, 4], cpuMs: 1, responseBytes: 250, uses: ['CACHE_TTL', 'MAX_ITEMS'],
+        latencyMs: [1, 4], cpuMs: 1, responseBytes: 250, uses: ['CACHE_TTL', 'MAX_ITEMS'], created: true,
       },
     ],
   },
@@ -210,7 +212,7 @@ export const CONSTELLATION: readonly ServiceSpec[] = [
     baseMemoryBytes: 48 * Mi,
     routes: [
       { method: 'GET', path: '/stock', calls: [], latencyMs: [2, 8], cpuMs: 1.2, responseBytes: 1200 },
-      { method: 'POST', path: '/reserve', calls: [], latencyMs: [4, 12], cpuMs: 1.6, responseBytes: 200, uses: ['RESERVATION_TTL'] },
+      { method: 'POST', path: '/reserve', calls: [], latencyMs: [4, 12], cpuMs: 1.6, responseBytes: 200, uses: ['RESERVATION_TTL'], created: true },
     ],
   },
   {

@@ -6,7 +6,8 @@ import { SERVICE_IMAGE } from './constellation';
 export class ImagePullError extends Error {
   readonly reason = 'ErrImagePull' as const;
   constructor(readonly image: string) {
-    const ref = image.includes('/') && image.split('/')[0]!.includes('.') ? image : `docker.io/${image}`;
+    // Normalized as containerd does: registry host first, official images under library/.
+    const ref = !image.includes('/') ? `docker.io/library/${image}` : image.split('/')[0]!.includes('.') ? image : `docker.io/${image}`;
     const withTag = /:[^/]+$/.test(ref) ? ref : `${ref}:latest`;
     super(
       `rpc error: code = NotFound desc = failed to pull and unpack image "${withTag}": failed to resolve reference "${withTag}": ${withTag}: not found`,

@@ -203,8 +203,10 @@ class ServicePod implements RunningContainer {
     const closed = new Promise<void>((r) => this.server.close(() => r()));
     // Keep-alive peers may hold idle sockets; close them, and force the rest after a grace period.
     this.server.closeIdleConnections();
+    const idle = setInterval(() => this.server.closeIdleConnections(), 100);
     const force = setTimeout(() => this.server.closeAllConnections(), 5000);
     await closed;
+    clearInterval(idle);
     clearTimeout(force);
     this.agent.destroy();
     await this.tracing.shutdown().catch(() => undefined);
@@ -224,7 +226,7 @@ class ServicePod implements RunningContainer {
       this.crashTimer = undefined;
     }
     if (st.oom && !this.leakTimer) {
-      const stepMs = 500;
+      const stepMs = Math.min(500, Math.max(50, st.oomAfterMs / 16));
       const step = ((this.memoryLimit - this.spec.baseMemoryBytes) * stepMs) / Math.max(stepMs, st.oomAfterMs);
       this.leakTimer = setInterval(() => this.leak(step), stepMs);
       this.leakTimer.unref();
@@ -366,6 +368,8 @@ class ServicePod implements RunningContainer {
     }
 
     if (!res.destroyed) {
+      // While draining, tell keep-alive clients to go away so the server can close.
+      if (this.state !== 'running') res.setHeader('connection', 'close');
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(body);
     }
@@ -466,7 +470,7 @@ class ServicePod implements RunningContainer {
     }
     if (fromCache !== undefined && route.method === 'GET') return { code: 200, body: fromCache };
     const body = this.responseBody(route);
-    return { code: route.method === 'POST' && route.path !== '/charge' && route.path !== '/checkout' ? 201 : 200, body };
+    return { code: route.created ? 201 : 200, body };
   }
 
   // ------------------------------------------------------------------------------ the cache
