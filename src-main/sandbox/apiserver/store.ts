@@ -56,6 +56,8 @@ export interface StoreResource {
   generation?: boolean;
   /** Pods: deletion is graceful when the store's gracefulPodDeletion is on and spec.nodeName set. */
   graceful?: boolean;
+  /** Name rules: DNS-1123 subdomain (default) or any path segment (RBAC objects). */
+  names?: 'subdomain' | 'path';
   /** Selectable fields besides metadata.name and metadata.namespace. */
   fields?: Record<string, FieldGetter>;
   /** Defaulting, run on every create and update on a mutable draft (old is undefined on create). */
@@ -565,6 +567,11 @@ export class Store {
       throw ApiError.invalid(spec.kind, spec.group, '', [
         { reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' },
       ]);
+    }
+    if (spec.names === 'path') {
+      const bad = name === '.' || name === '..' ? `may not be '${name}'` : /[/%]/.test(name) ? `may not contain '${name.includes('/') ? '/' : '%'}'` : '';
+      if (bad) throw ApiError.invalid(spec.kind, spec.group, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${bad}`, field: 'metadata.name' }]);
+      return;
     }
     if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
       throw ApiError.invalid(spec.kind, spec.group, name, [

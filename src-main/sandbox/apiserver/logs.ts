@@ -1,0 +1,162 @@
+// Pod logs: the provider interface the kubelet simulation implements, a bounded per-container
+// buffer it can use, and the kubelet's PodLogOptions handling (tail, since, timestamps, limit,
+// follow until the container stops).
+import type { ServerResponse } from 'node:http';
+import { ApiError } from './errors';
+import { microTimestamp } from './audit';
+
+export interface LogLine {
+  /** RFC3339Nano timestamp the kubelet recorded. */
+  time: string;
+  /** The line without its trailing newline. */
+  text: string;
+}
+
+/** One container instance's log, as the kubelet's log file. */
+export interface ContainerLog {
+  /** Lines kept so far, oldest first. */
+  lines(): readonly LogLine[];
+  /** Whether the container is running; a follow stream ends when it is not. */
+  running(): boolean;
+  /** New lines as they come; `onEnd` when the container stops. Returns unsubscribe. */
+  follow(onLine: (l: LogLine) => void, onEnd: () => void): () => void;
+}
+
+export interface LogProvider {
+  /** The current (or, with previous, the last terminated) instance of a container; undefined
+   *  when the container has not started (or has no previous instance). */
+  containerLog(namespace: string, pod: string, container: string, previous: boolean): ContainerLog | undefined;
+}
+
+/** RFC3339Nano "now" with nanosecond digits (microsecond precision). */
+export function nanoTimestamp(): string {
+  return microTimestamp().replace('Z', '000Z');
+}
+
+/** A bounded in-memory container log; a simple ContainerLog for providers. */
+export class ContainerLogBuffer implements ContainerLog {
+  private buf: LogLine[] = [];
+  private live = true;
+  private readonly followers = new Set<{ onLine: (l: LogLine) => void; onEnd: () => void }>();
+  constructor(private readonly maxLines = 10_000) {}
+
+  append(text: string, time = nanoTimestamp()): void {
+    const l = { time, text };
+    this.buf.push(l);
+    // Drop in chunks so appends stay O(1) amortized.
+    if (this.buf.length > this.maxLines * 1.25) this.buf = this.buf.slice(this.buf.length - this.maxLines);
+    for (const f of this.followers) f.onLine(l);
+  }
+
+  /** The container stopped: followers' streams end. */
+  stop(): void {
+    this.live = false;
+    for (const f of [...this.followers]) f.onEnd();
+    this.followers.clear();
+  }
+
+  lines(): readonly LogLine[] {
+    return this.buf.length > this.maxLines ? this.buf.slice(this.buf.length - this.maxLines) : this.buf;
+  }
+
+  running(): boolean {
+    return this.live;
+  }
+
+  follow(onLine: (l: LogLine) => void, onEnd: () => void): () => void {
+    if (!this.live) {
+      onEnd();
+      return () => {};
+    }
+    const f = { onLine, onEnd };
+    this.followers.add(f);
+    return () => this.followers.delete(f);
+  }
+}
+
+export interface LogOptions {
+  follow: boolean;
+  previous: boolean;
+  timestamps: boolean;
+  tailLines?: number;
+  sinceMs?: number;
+  limitBytes?: number;
+}
+
+function int(v: string | null, name: string, min: number): number | undefined {
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw ApiError.badRequest(`invalid ${name}: ${v}`);
+  return n;
+}
+
+export function parseLogOptions(q: URLSearchParams, now = Date.now()): LogOptions {
+  const bool = (k: string) => q.get(k) === 'true' || q.get(k) === '1';
+  const sinceSeconds = int(q.get('sinceSeconds'), 'sinceSeconds', 1);
+  const sinceTime = q.get('sinceTime');
+  if (sinceSeconds !== undefined && sinceTime) {
+    throw ApiError.invalid('PodLogOptions', '', '', [{ reason: 'FieldValueForbidden', message: 'Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified', field: '' }]);
+  }
+  let sinceMs: number | undefined;
+  if (sinceSeconds !== undefined) sinceMs = now - sinceSeconds * 1000;
+  if (sinceTime) {
+    sinceMs = Date.parse(sinceTime);
+    if (Number.isNaN(sinceMs)) throw ApiError.badRequest(`invalid sinceTime: ${sinceTime}`);
+  }
+  const o: LogOptions = { follow: bool('follow'), previous: bool('previous'), timestamps: bool('timestamps') };
+  const tail = int(q.get('tailLines'), 'tailLines', 0);
+  if (tail !== undefined) o.tailLines = tail;
+  if (sinceMs !== undefined) o.sinceMs = sinceMs;
+  const limit = int(q.get('limitBytes'), 'limitBytes', 1);
+  if (limit !== undefined) o.limitBytes = limit;
+  return o;
+}
+
+/** Parse RFC3339Nano to epoch ms (Date.parse accepts at most millisecond digits). */
+function timeMs(t: string): number {
+  return Date.parse(t.replace(/(\.\d{3})\d+/, '$1'));
+}
+
+/** Stream a container log to an HTTP response according to the options. */
+export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions, onDone: () => void): void {
+  let budget = o.limitBytes ?? Infinity;
+  let ended = false;
+  let unsubscribe = () => {};
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    res.end();
+    onDone();
+  };
+  const emit = (l: LogLine): boolean => {
+    let s = o.timestamps ? `${l.time} ${l.text}\n` : `${l.text}\n`;
+    if (Buffer.byteLength(s) > budget) {
+      s = Buffer.from(s).subarray(0, budget).toString();
+      budget = 0;
+    } else budget -= Buffer.byteLength(s);
+    res.write(s);
+    if (budget <= 0) {
+      finish();
+      return false;
+    }
+    return true;
+  };
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+  let lines = log.lines();
+  if (o.sinceMs !== undefined) {
+    const since = o.sinceMs;
+    lines = lines.filter((l) => timeMs(l.time) >= since);
+  }
+  if (o.tailLines !== undefined) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);
+  for (const l of lines) if (!emit(l)) return;
+  if (!o.follow || !log.running()) return finish();
+  res.flushHeaders();
+  res.on('close', finish);
+  unsubscribe = log.follow(
+    (l) => {
+      if (!ended) emit(l);
+    },
+    finish,
+  );
+}
