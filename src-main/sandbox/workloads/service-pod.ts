@@ -357,15 +357,10 @@ class ServicePod implements RunningContainer {
     const reqBody = await readBody(req);
     this.meter.begin(reqBody.length + 300);
 
-    let code = 200;
-    let body = '';
-    let failure: string | undefined;
-    try {
-      ({ code, body, failure } = await this.work(route, method, url, peer, reqBody, ctx));
-    } catch (err) {
-      code = 500;
-      failure = String(err);
-    }
+    // A bug in the handler is a 500 with its message logged, as in any framework.
+    const { code, body, failure } = await this.work(route, method, url, peer, reqBody, ctx).catch(
+      (err: unknown): { code: number; body: string; failure?: string } => ({ code: 500, body: '{"error":"internal error"}', failure: String(err) }),
+    );
 
     if (!res.destroyed) {
       // While draining, tell keep-alive clients to go away so the server can close.
