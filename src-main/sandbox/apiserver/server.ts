@@ -11,6 +11,7 @@ import { apiGroupList, apiResourceList, groupVersions, storeResources } from './
 import { Authorizer, bootstrapPolicy, forbidden, type Attributes, type UserInfo } from './rbac';
 import { AuditLog, type AuditContext, type AuditPolicy } from './audit';
 import { generateServingCerts } from './certs';
+import { openapiV3 } from './openapi';
 import { parseRequestInfo, type RequestInfo } from './requestinfo';
 import { handleResource, type Ctx, type ServerDeps } from './rest';
 import type { LogProvider } from './logs';
@@ -214,6 +215,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const p = info.path.replace(/\/$/, '') || '/';
     if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') return ctx.fail(ApiError.methodNotAllowed());
     if (p === '/version') return ctx.send(200, JSON.stringify(KUBE_VERSION));
+    if (p.startsWith('/openapi/v3')) {
+      const doc = openapiV3(p);
+      if (doc) return ctx.send(200, doc);
+    }
     if (p === '/api') {
       return ctx.send(200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] }));
     }
