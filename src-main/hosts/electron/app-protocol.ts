@@ -26,7 +26,13 @@ export function registerAppScheme(protocol: ElectronApi['protocol']) {
 export async function rendererResponse(rendererDir: string, requestUrl: string): Promise<Response> {
   const url = new URL(requestUrl);
   if (url.host !== 'orrery') return new Response('Not found', { status: 404, headers: securityHeaders });
-  const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return new Response('Bad request', { status: 400, headers: securityHeaders }); // malformed %-encoding
+  }
+  const relative = normalize(pathname).replace(/^([/\\])+/, '') || 'index.html';
   const file = join(rendererDir, relative);
   if (!file.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403, headers: securityHeaders });
   try {

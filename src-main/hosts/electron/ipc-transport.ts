@@ -1,5 +1,5 @@
 // The contract over Electron IPC. Messages are accepted only from our own window's main frame
-// showing our own origin; each page load gets a fresh connection, so a reload cancels the
+// showing our own origin; each document gets a fresh connection, so a reload cancels the
 // streams the previous page had open.
 import type { IpcMainEvent, WebContents } from 'electron';
 import { api } from '../../contract/api';
@@ -68,8 +68,14 @@ export function wireContractOverIpc(ipcMain: ElectronApi['ipcMain'], backend: Ba
     attach(contents: WebContents) {
       const id = contents.id;
       trusted.add(id);
-      contents.on('did-start-navigation', (details) => {
-        if (details.isMainFrame && !details.isSameDocument) drop(id);
+      // A connection belongs to one document, so it ends when the main frame commits a new one
+      // (did-navigate, or did-fail-provisional-load for an error page; neither fires for in-page
+      // navigations). Not on did-start-navigation: that fires before will-navigate can refuse
+      // the navigation (an external link), and the page still running would lose its streams;
+      // and a stream it opened before the commit would leak into the next document.
+      contents.on('did-navigate', () => drop(id));
+      contents.on('did-fail-provisional-load', (_event, _code, _description, _url, isMainFrame) => {
+        if (isMainFrame) drop(id);
       });
       contents.on('render-process-gone', () => drop(id));
       contents.once('destroyed', () => {

@@ -32,7 +32,10 @@ export function windowOptions(preload: string, state: WindowState): BrowserWindo
 
 export function isAppUrl(url: string): boolean {
   try {
-    return new URL(url).origin === appOrigin;
+    // Not `.origin`: Node's URL gives every non-special scheme such as app: the opaque origin
+    // 'null', so comparing origins would reject all of Orrery's own pages.
+    const { protocol, host, username, password } = new URL(url);
+    return `${protocol}//${host}` === appOrigin && username === '' && password === '';
   } catch {
     return false;
   }
