@@ -13,7 +13,8 @@ let runtime: ConstellationRuntime;
 
 async function up(services: Record<string, number> = ONE_EACH, envFor?: Record<string, Record<string, string>>): Promise<LocalCluster> {
   runtime = createWorkloadRuntime();
-  cluster = await startLocalCluster({ runtime, services, env: FAST, envFor });
+  // No random card declines (402) in tests that expect a 200 through checkout.
+  cluster = await startLocalCluster({ runtime, services, env: FAST, envFor: { payments: { DECLINE_RATE: '0' }, ...envFor } });
   await waitReady(cluster);
   return cluster;
 }
@@ -49,6 +50,14 @@ describe('serving', () => {
     expect(jsonLines(c.podsOf('cart')[0]!).map((l) => l.msg)).toEqual(expect.arrayContaining(['starting service', 'ready to serve traffic']));
     await viaGateway(c, 'GET', '/api/products');
     expect(jsonLines(c.podsOf('catalog')[0]!).some((l) => l.level === 'debug' && /cache (hit|miss)/.test(String(l.msg)))).toBe(true);
+  });
+
+  test('a declined card is a 402 that travels back to the user, with a warning', async () => {
+    const c = await up(ONE_EACH, { payments: { DECLINE_RATE: '1' } });
+    expect((await viaGateway(c, 'POST', '/api/checkout')).status).toBe(402);
+    expect(jsonLines(c.podsOf('payments')[0]!).find((l) => l.msg === 'card declined')).toMatchObject({ level: 'warn', reason: 'insufficient_funds' });
+    const gw = await scrape(c.podsOf('gateway')[0]!);
+    expect(gw.find((s) => s.name === 'http_requests_total')?.labels.code).toBe('402');
   });
 
   test('an incoming traceparent is continued', async () => {
