@@ -193,7 +193,8 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
     `--storage.tsdb.path=${path.join(dir, 'data')}`,
     `--storage.tsdb.retention.time=${opts.retention ?? '1d'}`,
     `--web.listen-address=127.0.0.1:${port}`,
-    '--web.enable-lifecycle',
+    // No --web.enable-lifecycle: file_sd needs no reloads, and /-/quit would be reachable by
+    // anyone allowed to use the services/proxy subresource.
     '--log.level=warn',
     ...(opts.extraArgs ?? []),
   ];
