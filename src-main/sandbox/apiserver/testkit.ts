@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startApiServer, type ApiServer, type ApiServerOptions } from './server';
 import { writeKubeconfig } from './kubeconfig';
 import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Store } from './store';
 import { ContainerLogBuffer } from './logs';
 import type { LogProvider } from './logs';
@@ -155,4 +156,107 @@ export function seedShop(store: Store): void {
     reason: 'Started', message: 'Started container web', type: 'Normal', source: { component: 'kubelet', host: 'sandbox-node-1' },
     firstTimestamp: now, lastTimestamp: now, count: 1, reportingComponent: 'kubelet', reportingInstance: 'sandbox-node-1',
   });
+}
+
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json: any;
+}
+
+/** One HTTPS request to the sandbox as a user (default admin). */
+export function api(server: ApiServer, method: string, path: string, opts: { body?: unknown; contentType?: string; accept?: string; user?: string; token?: string } = {}): Promise<HttpResult> {
+  const token = opts.token ?? server.users.find((u) => u.name === (opts.user ?? 'admin'))!.token;
+  const body = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+  const url = new URL(path, server.url);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method,
+        ca: server.caPem,
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          Accept: opts.accept ?? 'application/json',
+          'User-Agent': 'orrery-test/1.0',
+          ...(body !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        let data = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (data += d));
+        res.on('end', () => {
+          let json: any;
+          try {
+            json = JSON.parse(data);
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data, json });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Open a watch (or any streaming GET) and collect JSON lines. */
+export function stream(server: ApiServer, path: string, opts: { accept?: string; user?: string } = {}) {
+  const token = server.users.find((u) => u.name === (opts.user ?? 'admin'))!.token;
+  const lines: any[] = [];
+  let status = 0;
+  let ended = false;
+  const waiters: (() => void)[] = [];
+  const notify = () => waiters.splice(0).forEach((w) => w());
+  const req = httpsRequest(new URL(path, server.url), { ca: server.caPem, headers: { Authorization: `Bearer ${token}`, Accept: opts.accept ?? 'application/json' } }, (res) => {
+    status = res.statusCode ?? 0;
+    let buf = '';
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => {
+      buf += d;
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line.trim()) lines.push(JSON.parse(line));
+      }
+      notify();
+    });
+    res.on('end', () => {
+      ended = true;
+      notify();
+    });
+  });
+  req.on('error', () => {
+    ended = true;
+    notify();
+  });
+  req.end();
+  return {
+    lines,
+    get status() {
+      return status;
+    },
+    get ended() {
+      return ended;
+    },
+    /** Wait until `pred(lines)` holds (or the stream ended), failing after ms. */
+    until(pred: (l: any[]) => boolean, ms = 5000): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`stream condition not met; lines: ${JSON.stringify(lines).slice(0, 2000)}`)), ms);
+        const check = () => {
+          if (pred(lines) || ended) {
+            clearTimeout(t);
+            resolve();
+          } else waiters.push(check);
+        };
+        check();
+      });
+    },
+    close: () => req.destroy(),
+  };
 }
