@@ -8,7 +8,10 @@ export function coreToEventsV1(e: KObject): KObject {
   const hit = cache.get(e);
   if (hit) return hit;
   const out: KObject = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: e.metadata };
-  out.eventTime = e.eventTime ?? null;
+  // eventTime is required in events.k8s.io/v1; legacy events (kubelet-style) have none, so the
+  // first timestamp stands in (kube would print null, which the schema rejects).
+  const legacy = e.firstTimestamp ?? e.metadata.creationTimestamp;
+  out.eventTime = e.eventTime ?? (legacy ? String(legacy).replace(/Z$/, '.000000Z') : null);
   if (e.series) out.series = { count: e.series.count, lastObservedTime: e.series.lastObservedTime };
   if (e.reportingComponent) out.reportingController = e.reportingComponent;
   if (e.reportingInstance) out.reportingInstance = e.reportingInstance;
