@@ -8,7 +8,7 @@ import { writeKubeconfig } from './kubeconfig';
 import { createServer, type Server } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Store } from './store';
-import { ContainerLogBuffer } from './logs';
+import type { ContainerLogBuffer } from './logs';
 import type { LogProvider } from './logs';
 import type { MetricsProvider, ProxyProvider } from './providers';
 

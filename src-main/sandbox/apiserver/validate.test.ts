@@ -32,7 +32,7 @@ function validate(obj: any): void {
   try {
     new Model(obj).validate();
   } catch (e) {
-    throw new Error(`${obj.apiVersion} ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(e as Error).message}\n${JSON.stringify(obj)}`);
+    throw new Error(`${obj.apiVersion} ${obj.kind} ${obj.metadata?.namespace ?? ''}/${obj.metadata?.name}: ${(e as Error).message}\n${JSON.stringify(obj)}`, { cause: e });
   }
 }
 
