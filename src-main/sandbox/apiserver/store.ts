@@ -6,6 +6,7 @@
 // lists and watches reuse the same JSON string for every reader.
 import { randomUUID } from 'node:crypto';
 import { ApiError, type StatusCause } from './errors';
+import { SortedKeys } from './sortedkeys';
 import { parseFieldSelector, parseLabelSelector, type FieldGetter, type FieldPredicate, type LabelPredicate } from './selectors';
 
 export interface OwnerReference {
@@ -190,7 +191,7 @@ class History {
 class Table {
   readonly items = new Map<string, Entry>();
   /** Keys ("ns/name" or "name") kept sorted for paging and namespace ranges. */
-  readonly keys: string[] = [];
+  readonly keys = new SortedKeys();
   readonly watchers = new Set<Watcher>();
   readonly history: History;
   readonly fields: Record<string, FieldGetter>;
@@ -206,36 +207,38 @@ class Table {
     };
   }
   insertKey(key: string): void {
-    this.keys.splice(lowerBound(this.keys, key), 0, key);
+    this.keys.add(key);
   }
   removeKey(key: string): void {
-    const i = lowerBound(this.keys, key);
-    if (this.keys[i] === key) this.keys.splice(i, 1);
+    this.keys.delete(key);
   }
-}
-
-function lowerBound(arr: string[], key: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+  if (o !== null && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
+    for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
   }
   return o;
 }
 
-/** A mutable deep copy of a stored (frozen) object. */
+/** A mutable deep copy of a JSON-like object (Dates become ISO strings, undefined fields go),
+ *  several times faster than structuredClone for API objects. */
 export function clone<T>(o: T): T {
-  return structuredClone(o);
+  if (o === null || typeof o !== 'object') return o;
+  if (Array.isArray(o)) {
+    const n = o.length;
+    const a = new Array(n);
+    for (let i = 0; i < n; i++) a[i] = clone(o[i]);
+    return a as T;
+  }
+  if (o instanceof Date) return o.toISOString() as T;
+  const out: Record<string, unknown> = {};
+  for (const k in o) {
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = clone(v);
+  }
+  return out as T;
 }
 
 const META_ORDER = ['name', 'generateName', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
@@ -261,8 +264,15 @@ function randomSuffix(n = 5): string {
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** RFC3339 with second precision, as metav1.Time serializes. */
+let lastSecond = -1;
+let lastIso = '';
 export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const sec = Math.floor(ms / 1000);
+  if (sec !== lastSecond) {
+    lastSecond = sec;
+    lastIso = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastIso;
 }
 
 function sameStrings(a: readonly OwnerReference[] | undefined, b: readonly OwnerReference[] | undefined): boolean {
@@ -362,46 +372,40 @@ export class Store {
     const field = parseFieldSelector(opts.fieldSelector, t.fields);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
     let listRv = this.rv;
-    const keys = t.keys;
-    let from = 0;
-    let to = keys.length;
+    let from: string | undefined;
+    let to: string | undefined;
     if (t.spec.namespaced && opts.namespace) {
       // '0' sorts right after '/', so [ns/, ns0) is exactly the namespace's keys.
-      from = lowerBound(keys, `${opts.namespace}/`);
-      to = lowerBound(keys, `${opts.namespace}0`);
+      from = `${opts.namespace}/`;
+      to = `${opts.namespace}0`;
     }
     if (opts.continue) {
       const tok = this.decodeContinue(opts.continue);
       if (tok.rv < t.history.horizon || this.now() - tok.ts > this.continueTtlMs) throw ApiError.continueExpired();
       listRv = tok.rv;
-      from = Math.max(from, lowerBound(keys, tok.start));
+      if (from === undefined || tok.start > from) from = tok.start;
     }
     const entries: Entry[] = [];
-    let i = from;
-    for (; i < to && entries.length < limit; i++) {
-      const e = t.items.get(keys[i]!)!;
+    const it = t.keys.range(from, to);
+    let lastKey = '';
+    let more = false;
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const e = t.items.get(r.value)!;
       if (label && !label(e.object.metadata.labels)) continue;
       if (field && !field(e.object)) continue;
+      if (entries.length === limit) {
+        more = true;
+        break;
+      }
       entries.push(e);
+      lastKey = r.value;
     }
     const result: ListResult = { items: entries.map((e) => e.object), entries, resourceVersion: String(listRv) };
-    if (entries.length === limit && i < to) {
-      let more = true;
-      if (label || field) {
-        // Only hand out a token if something further actually matches.
-        more = false;
-        for (let j = i; j < to; j++) {
-          const o = t.items.get(keys[j]!)!.object;
-          if ((!label || label(o.metadata.labels)) && (!field || field(o))) {
-            more = true;
-            break;
-          }
-        }
-      } else result.remainingItemCount = to - i;
-      if (more) {
-        const tok: ContinueToken = { v: 'meta.k8s.io/v1', rv: listRv, start: `${keys[i - 1]}\u0000`, ts: this.now() };
-        result.continue = Buffer.from(JSON.stringify(tok)).toString('base64');
-      }
+    if (more) {
+      const start = `${lastKey}\u0000`;
+      if (!label && !field) result.remainingItemCount = (to === undefined ? t.keys.size : t.keys.rank(to)) - t.keys.rank(start);
+      const tok: ContinueToken = { v: 'meta.k8s.io/v1', rv: listRv, start, ts: this.now() };
+      result.continue = Buffer.from(JSON.stringify(tok)).toString('base64');
     }
     return result;
   }
@@ -449,7 +453,7 @@ export class Store {
     };
     this.enqueue(() => {
       if (initial) {
-        for (const key of t.keys) {
+        for (const key of t.keys.range(undefined, undefined)) {
           if (w.closed) break;
           const e = t.items.get(key)!;
           if (this.passes(w, e.object)) this.deliver(w, 'ADDED', e);
@@ -750,9 +754,7 @@ export class Store {
     setImmediate(() => {
       for (const other of this.tables.values()) {
         if (!other.spec.namespaced) continue;
-        const from = lowerBound(other.keys, `${ns}/`);
-        const to = lowerBound(other.keys, `${ns}0`);
-        for (const k of other.keys.slice(from, to)) {
+        for (const k of [...other.keys.range(`${ns}/`, `${ns}0`)]) {
           const e = other.items.get(k);
           if (e) this.forceRemove(other, k, e);
         }
