@@ -22,6 +22,7 @@ export interface AuditRequest {
   requestURI: string;
   verb: string;
   user: UserInfo;
+  impersonatedUser?: UserInfo;
   sourceIPs: string[];
   userAgent?: string;
   objectRef?: ObjectRef;
@@ -39,7 +40,8 @@ const SYSTEM_USERS = new Set(['system:kube-proxy', 'system:kube-scheduler', 'sys
  *  request and response bodies for writes to deployments and configmaps; metadata otherwise. */
 export const defaultAuditPolicy: AuditPolicy = (r) => {
   if (!r.objectRef && QUIET_PATHS.test(r.path)) return 'None';
-  if (SYSTEM_USERS.has(r.user.username) || r.user.groups.includes('system:nodes')) return 'None';
+  const u = r.impersonatedUser ?? r.user;
+  if (SYSTEM_USERS.has(u.username) || u.groups.includes('system:nodes')) return 'None';
   const res = r.objectRef?.resource;
   if (WRITES.has(r.verb) && ((res === 'deployments' && r.objectRef?.apiGroup === 'apps') || (res === 'configmaps' && !r.objectRef?.apiGroup))) {
     return 'RequestResponse';
@@ -117,6 +119,7 @@ export class AuditContext {
       requestURI: r.requestURI,
       verb: r.verb,
       user: r.user,
+      ...(r.impersonatedUser ? { impersonatedUser: r.impersonatedUser } : {}),
       sourceIPs: r.sourceIPs,
     };
     if (r.userAgent) ev.userAgent = r.userAgent;

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeRuntime, startHarness, seedShop, WEB_POD, type FakeRuntime, type Harness } from './testkit';
 import { ContainerLogBuffer } from './logs';
+import { writeFileSync } from 'node:fs';
 
 let h: Harness;
 let rt: FakeRuntime;
@@ -194,5 +195,58 @@ describe('kubectl against the sandbox', () => {
     expect(dep.spec.template.spec.containers[0].env).toEqual([{ name: 'MODE', value: 'prod' }]);
     await ok(['rollout', 'restart', 'deployment/web', '-n', 'shop']);
     expect(h.server.store.get('deployments', 'shop', 'web')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']).toBeDefined();
+  });
+
+  it('apply creates then updates; edit goes through an editor', async () => {
+    const manifest = (v: string) =>
+      JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'applied', namespace: 'shop', labels: { v } }, data: { v } });
+    const first = await h.kubectl(['apply', '-f', '-'], { input: manifest('1') });
+    expect(first.stderr).toBe('');
+    expect(first.stdout.trim()).toBe('configmap/applied created');
+    const second = await h.kubectl(['apply', '-f', '-'], { input: manifest('2') });
+    expect(second.stderr).toBe('');
+    expect(second.stdout.trim()).toBe('configmap/applied configured');
+    expect(h.server.store.get('configmaps', 'shop', 'applied')!.data).toEqual({ v: '2' });
+    const editor = `${h.dir}/editor.sh`;
+    writeFileSync(editor, '#!/bin/sh\nsed -i "s/LOG_LEVEL: info/LOG_LEVEL: debug/" "$1"\n', { mode: 0o755 });
+    const edit = await h.kubectl(['edit', 'configmap', 'web-config', '-n', 'shop'], { env: { KUBE_EDITOR: editor } });
+    expect(edit.stderr).toBe('');
+    expect(edit.stdout.trim()).toBe('configmap/web-config edited');
+    expect(h.server.store.get('configmaps', 'shop', 'web-config')!.data).toEqual({ LOG_LEVEL: 'debug' });
+  });
+
+  it('logs --since, --limit-bytes and --previous behave like the kubelet', async () => {
+    const buf = new ContainerLogBuffer();
+    const old = new Date(Date.now() - 3600_000).toISOString().replace('Z', '000000Z'); // RFC3339Nano
+    buf.append('an hour ago', old);
+    buf.append('just now');
+    rt.logs.buffers.set(`shop/${WEB_POD}/web`, buf);
+    expect(await ok(['logs', WEB_POD, '-n', 'shop', '--since=10m'])).toBe('just now\n');
+    expect(await ok(['logs', WEB_POD, '-n', 'shop', '--limit-bytes=5'])).toBe('an ho');
+    const prev = await h.kubectl(['logs', WEB_POD, '-n', 'shop', '--previous']);
+    expect(prev.stderr.trim()).toBe(`Error from server (BadRequest): previous terminated container "web" in pod "${WEB_POD}" not found`);
+  });
+
+  it('impersonation: admin may act as the viewer', async () => {
+    expect((await h.kubectl(['auth', 'can-i', 'delete', 'pods', '-n', 'shop', '--as=viewer'])).stdout.trim()).toBe('no');
+    const denied = await h.kubectl(['auth', 'can-i', 'list', 'pods', '--as=admin'], { context: VIEWER });
+    expect(denied.stderr).toContain('User "viewer" cannot impersonate resource "users" in API group "" at the cluster scope');
+  });
+
+  it('get events and get all', async () => {
+    expect(await ok(['get', 'events', '-n', 'shop'])).toMatch(/LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n.*Normal\s+Started\s+pod\/web-7d4b9c8f6-x2k9q\s+Started container web/);
+    const all = await ok(['get', 'all', '-n', 'shop']);
+    expect(all).toContain(`pod/${WEB_POD}`);
+    expect(all).toContain('service/web');
+    expect(all).toContain('deployment.apps/web');
+    expect(all).toContain('replicaset.apps/web-7d4b9c8f6');
+  });
+
+  it('delete deployment cascades to its replicaset and pods', async () => {
+    const out = await ok(['delete', 'deployment', 'web', '-n', 'shop']);
+    expect(out.trim()).toBe('deployment.apps "web" deleted');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.server.store.get('replicasets', 'shop', 'web-7d4b9c8f6')).toBeUndefined();
+    expect(h.server.store.get('pods', 'shop', WEB_POD)).toBeUndefined();
   });
 });

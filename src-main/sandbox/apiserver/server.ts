@@ -135,14 +135,24 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
     const account = byToken.get(token);
     const objectRef = info.resourceRequest ? objectRefOf(info) : undefined;
-    const begin = (user: UserInfo) =>
-      audit?.begin({ requestURI: req.url ?? '/', verb: info.verb, user, sourceIPs, ...(userAgent ? { userAgent } : {}), ...(objectRef ? { objectRef } : {}), path });
+    const begin = (user: UserInfo, impersonatedUser?: UserInfo) =>
+      audit?.begin({
+        requestURI: req.url ?? '/',
+        verb: info.verb,
+        user,
+        ...(impersonatedUser ? { impersonatedUser } : {}),
+        sourceIPs,
+        ...(userAgent ? { userAgent } : {}),
+        ...(objectRef ? { objectRef } : {}),
+        path,
+      });
     if (!account) {
       const a = begin({ username: 'system:anonymous', groups: ['system:unauthenticated'] });
       sendError(res, a, ApiError.unauthorized());
       return;
     }
-    let user: UserInfo = { username: account.name, uid: account.name, groups: account.groups };
+    const authenticated: UserInfo = { username: account.name, uid: account.name, groups: account.groups };
+    let user = authenticated;
     const asUser = req.headers['impersonate-user'];
     let ctxAudit: AuditContext | undefined;
     if (typeof asUser === 'string' && asUser) {
@@ -156,7 +166,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
       const gl = Array.isArray(groups) ? groups : groups ? [groups] : [];
       user = { username: asUser, groups: [...gl, 'system:authenticated'] };
     }
-    ctxAudit = begin(user);
+    ctxAudit = user === authenticated ? begin(user) : begin(authenticated, user);
     const attrs: Attributes = {
       user,
       verb: info.verb,

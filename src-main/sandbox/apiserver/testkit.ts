@@ -17,7 +17,7 @@ export interface Harness {
   dir: string;
   kubeconfig: string;
   auditPath: string;
-  kubectl(args: string[], opts?: { context?: string; input?: string }): Promise<{ code: number; stdout: string; stderr: string }>;
+  kubectl(args: string[], opts?: { context?: string; input?: string; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string }>;
   spawnKubectl(args: string[], context?: string): ChildProcess;
 }
 
@@ -36,7 +36,7 @@ export async function startHarness(opts: ApiServerOptions = {}): Promise<Harness
     kubectl(args, o = {}) {
       const full = [...(o.context ? ['--context', o.context] : []), ...args];
       return new Promise((resolve) => {
-        const child = execFile('kubectl', full, { env, timeout: 20_000 }, (err, stdout, stderr) => {
+        const child = execFile('kubectl', full, { env: { ...env, ...o.env }, timeout: 20_000 }, (err, stdout, stderr) => {
           resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
         });
         if (o.input !== undefined) child.stdin?.end(o.input);
