@@ -59,7 +59,7 @@ export function App() {
       </nav>
       <main className="content">{View ? <View /> : <div className="notice">No view named “{route.view}”.</div>}</main>
       <StatusBar context={selected} namespace={namespace} />
-      <CommandPalette commands={commands} open={paletteOpen} onClose={() => setPaletteOpen(false)} />
+      {paletteOpen && <CommandPalette commands={commands} onClose={() => setPaletteOpen(false)} />}
     </div>
   );
 }

@@ -28,29 +28,29 @@ export function fuzzyScore(query: string, text: string): number | undefined {
   return score - t.length / 100;
 }
 
-export function CommandPalette({ commands, open, onClose }: { commands: Command[]; open: boolean; onClose(): void }) {
+/** Matches on the title win over matches that need the keywords. */
+function commandScore(query: string, c: Command): number | undefined {
+  const onTitle = fuzzyScore(query, `${c.group}: ${c.title}`);
+  if (onTitle !== undefined) return onTitle + 100;
+  return fuzzyScore(query, `${c.group}: ${c.title} ${c.keywords ?? ''}`);
+}
+
+/** Mounted only while open, so each opening starts with an empty query. */
+export function CommandPalette({ commands, onClose }: { commands: Command[]; onClose(): void }) {
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
 
   const matches = useMemo(() => {
     return commands
-      .map((c) => ({ c, score: fuzzyScore(query, `${c.group}: ${c.title} ${c.keywords ?? ''}`) }))
+      .map((c) => ({ c, score: commandScore(query, c) }))
       .filter((m): m is { c: Command; score: number } => m.score !== undefined)
       .sort((a, b) => b.score - a.score)
       .map((m) => m.c);
   }, [commands, query]);
 
-  useEffect(() => {
-    if (open) {
-      setQuery('');
-      setActive(0);
-      input.current?.focus();
-    }
-  }, [open]);
-  useEffect(() => setActive(0), [query]);
+  useEffect(() => input.current?.focus(), []);
 
-  if (!open) return null;
   const run = (command: Command | undefined) => {
     if (!command) return;
     onClose();
@@ -64,7 +64,10 @@ export function CommandPalette({ commands, open, onClose }: { commands: Command[
           value={query}
           placeholder="Go to view, switch context, change theme…"
           aria-label="Command"
-          onChange={(e) => setQuery(e.target.value)}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setActive(0);
+          }}
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, matches.length - 1));
             else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
