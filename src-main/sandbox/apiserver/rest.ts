@@ -330,10 +330,24 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
   if (ctx.audit) res.setHeader('Audit-Id', ctx.audit.auditID);
+  // Events are coalesced per tick: one write (one TLS record run) instead of one per event.
+  let pending: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (closed || pending.length === 0) return;
+    const chunk = pending.length === 1 ? pending[0]! : pending.join('');
+    pending = [];
+    res.write(chunk);
+    if (res.writableLength > MAX_WATCH_BACKLOG) close();
+  };
   const write = (s: string) => {
     if (closed) return;
-    res.write(s);
-    if (res.writableLength > MAX_WATCH_BACKLOG) close();
+    pending.push(s);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
   const eventLine = (ev: WatchEvent): string => {
     lastRv = ev.rv;
@@ -353,6 +367,8 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
   };
   const timers: NodeJS.Timeout[] = [];
   const close = () => {
+    if (closed) return;
+    flush(); // may itself close on backlog
     if (closed) return;
     closed = true;
     unsubscribe();
