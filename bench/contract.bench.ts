@@ -29,7 +29,13 @@ async function listen(onSocket: (ws: WebSocket) => void) {
   const wss = new WebSocketServer({ server });
   wss.on('connection', onSocket);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => (wss.close(), server.close()) };
+  return {
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      wss.close();
+      server.close();
+    },
+  };
 }
 
 function clientTransport(url: string): Promise<Transport<ServerMessage, ClientMessage>> {
@@ -60,7 +66,10 @@ async function contractSide() {
         let sent = 0;
         const timer = setInterval(() => {
           sink.push({ sentAt: performance.now() });
-          if (++sent === count) (clearInterval(timer), sink.end());
+          if (++sent === count) {
+            clearInterval(timer);
+            sink.end();
+          }
         }, everyMs);
       },
     }),
@@ -128,7 +137,10 @@ async function rawSide() {
         let sent = 0;
         const timer = setInterval(() => {
           ws.send(JSON.stringify({ sentAt: performance.now() }));
-          if (++sent === msg.count) (clearInterval(timer), ws.send('"end"'));
+          if (++sent === msg.count) {
+            clearInterval(timer);
+            ws.send('"end"');
+          }
         }, 3);
       }
     });
