@@ -78,6 +78,16 @@ describe('watch', () => {
     await api(h.server, 'DELETE', '/api/v1/namespaces/shop/pods/web-2');
   });
 
+  it('streams initial events ending in an annotated bookmark for sendInitialEvents', async () => {
+    const w = stream(h.server, '/api/v1/namespaces/shop/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true');
+    await w.until((l) => l.some((x) => x.type === 'BOOKMARK'));
+    w.close();
+    const bm = w.lines.findIndex((x) => x.type === 'BOOKMARK');
+    expect(bm).toBeGreaterThan(0);
+    expect(w.lines.slice(0, bm).every((x) => x.type === 'ADDED')).toBe(true);
+    expect(w.lines[bm].object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+  });
+
   it('serves Table rows on watch for kubectl get -w', async () => {
     const w = stream(h.server, `/api/v1/namespaces/shop/pods?watch=1&resourceVersion=${h.server.store.resourceVersion}`, { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' });
     await api(h.server, 'POST', '/api/v1/namespaces/shop/pods', { body: POD('tabled') });
@@ -232,6 +242,14 @@ describe('writes', () => {
     await settle();
     expect(store.get('replicasets', 'shop', 'or-1')!.metadata.ownerReferences).toBeUndefined();
     expect(store.get('pods', 'shop', 'or-1-a')).toBeDefined();
+  });
+
+  it('deletes collections by label selector', async () => {
+    for (const n of ['dc-1', 'dc-2', 'dc-3']) h.server.store.create('configmaps', { metadata: { name: n, namespace: 'default', labels: { batch: n === 'dc-3' ? 'keep' : 'drop' } } });
+    const r = await api(h.server, 'DELETE', '/api/v1/namespaces/default/configmaps?labelSelector=batch%3Ddrop');
+    expect(r.status).toBe(200);
+    expect(r.json.items.map((i: any) => i.metadata.name)).toEqual(['dc-1', 'dc-2']);
+    expect(h.server.store.get('configmaps', 'default', 'dc-3')).toBeDefined();
   });
 
   it('defaults objects on create like kube-apiserver', async () => {

@@ -325,7 +325,6 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
   const timeoutMs = timeoutSeconds > 0 ? timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
   let closed = false;
   let unsubscribe = () => {};
-  let lastRv = 0;
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json');
   res.setHeader('Cache-Control', 'no-cache, private');
@@ -350,7 +349,6 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
     }
   };
   const eventLine = (ev: WatchEvent): string => {
-    lastRv = ev.rv;
     const v = viewOf(ri, ev);
     return `{"type":"${ev.type}","object":${render(ri, v, mode)}}\n`;
   };
@@ -404,7 +402,6 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
   ctx.audit?.responseStarted({ code: 200 });
   if (sendInitial) bookmark({ 'k8s.io/initial-events-end': 'true' });
   if (!res.headersSent) res.flushHeaders();
-  void lastRv;
   deps.streams.add(close);
   res.on('close', close);
   timers.push(setTimeout(close, timeoutMs));

@@ -75,7 +75,7 @@ function statusJson(e: ApiError): string {
 function sendError(res: ServerResponse, audit: AuditContext | undefined, e: ApiError): void {
   const body = statusJson(e);
   if (!res.headersSent) {
-    res.writeHead(e.code, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-cache, private' });
+    res.writeHead(e.code, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-cache, private', ...(audit ? { 'Audit-Id': audit.auditID } : {}) });
     res.end(body);
   } else res.end();
   audit?.complete({ code: e.code, status: 'Failure', message: e.message, reason: e.reason, ...(e.details ? { details: e.details } : {}) }, body);

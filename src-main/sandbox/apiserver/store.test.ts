@@ -187,6 +187,8 @@ describe('Store', () => {
       s.create('pods', pod(`${n}-pod`, {}, { metadata: { name: `${n}-pod`, namespace: 'shop', ownerReferences: [rref] } }));
     };
     mk('bg');
+    const bgDep = s.get('deployments', 'shop', 'bg')!;
+    expect(s.findByUid(bgDep.metadata.uid!)).toEqual({ resource: 'deployments', object: bgDep });
     s.delete('deployments', 'shop', 'bg');
     expect(s.get('replicasets', 'shop', 'bg-rs')).toBeDefined();
     await tick();

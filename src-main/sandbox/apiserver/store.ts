@@ -362,6 +362,13 @@ export class Store {
     return e;
   }
 
+  /** The object with this uid, wherever it lives (owner lookups). */
+  findByUid(uid: string): { resource: string; object: KObject } | undefined {
+    const loc = this.byUid.get(uid);
+    const e = loc && loc.table.items.get(loc.key);
+    return e ? { resource: loc!.table.spec.resource, object: e.object } : undefined;
+  }
+
   count(resource: string): number {
     return this.table(resource).items.size;
   }
