@@ -238,6 +238,8 @@ export function storeResources(): StoreResource[] {
       graceful: x.resource === 'pods',
     };
     if (x.group === 'rbac.authorization.k8s.io') spec.names = 'path';
+    else if (x.resource === 'namespaces') spec.names = 'label';
+    else if (x.resource === 'services') spec.names = 'dns1035';
     if (x.fields) spec.fields = x.fields;
     const d = defaulters[x.resource];
     if (d) spec.prepare = d;

@@ -57,8 +57,9 @@ export interface StoreResource {
   generation?: boolean;
   /** Pods: deletion is graceful when the store's gracefulPodDeletion is on and spec.nodeName set. */
   graceful?: boolean;
-  /** Name rules: DNS-1123 subdomain (default) or any path segment (RBAC objects). */
-  names?: 'subdomain' | 'path';
+  /** Name rules: DNS-1123 subdomain (default), DNS-1123 label (namespaces), DNS-1035 label
+   *  (services) or any path segment (RBAC objects). */
+  names?: 'subdomain' | 'label' | 'dns1035' | 'path';
   /** Selectable fields besides metadata.name and metadata.namespace. */
   fields?: Record<string, FieldGetter>;
   /** Defaulting, run on every create and update on a mutable draft (old is undefined on create). */
@@ -261,6 +262,8 @@ function randomSuffix(n = 5): string {
   return s;
 }
 
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** RFC3339 with second precision, as metav1.Time serializes. */
@@ -583,6 +586,24 @@ export class Store {
       const bad = name === '.' || name === '..' ? `may not be '${name}'` : /[/%]/.test(name) ? `may not contain '${name.includes('/') ? '/' : '%'}'` : '';
       if (bad) throw ApiError.invalid(spec.kind, spec.group, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${bad}`, field: 'metadata.name' }]);
       return;
+    }
+    if (spec.names === 'label' && (name.length > 63 || !DNS1123_LABEL.test(name))) {
+      throw ApiError.invalid(spec.kind, spec.group, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
+          field: 'metadata.name',
+        },
+      ]);
+    }
+    if (spec.names === 'dns1035' && (name.length > 63 || !DNS1035_LABEL.test(name))) {
+      throw ApiError.invalid(spec.kind, spec.group, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
+          field: 'metadata.name',
+        },
+      ]);
     }
     if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
       throw ApiError.invalid(spec.kind, spec.group, name, [
