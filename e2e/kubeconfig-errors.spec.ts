@@ -19,7 +19,7 @@ test('a malformed kubeconfig is named with its line, and the good file still wor
 
 test('no kubeconfig at all gets a clear message saying where Orrery looked', async ({ page }) => {
   const { dir } = tempKubeconfigs({});
-  const orrery = await startOrrery({ env: { KUBECONFIG: '', HOME: dir } });
+  const orrery = await startOrrery({ env: { KUBECONFIG: '', HOME: dir }, args: ['--no-sandbox'] });
   try {
     await page.goto(orrery.url);
     await expect(page.getByTestId('kubeconfig-missing')).toContainText(`No kubeconfig found. Orrery looked in ${dir}/.kube/config`);

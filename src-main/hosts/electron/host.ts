@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { createBackend } from '../../core/backend';
-import { kubeconfigPaths } from '../../core/kube/kubeconfig';
 import { createTelemetry } from '../../core/telemetry/telemetry';
+import { chooseKubeconfig, type SandboxMode } from '../kubeconfig-choice';
 import { appOrigin, serveRenderer } from './app-protocol';
 import type { ElectronApi } from './electron-api';
 import { wireContractOverIpc } from './ipc-transport';
@@ -15,6 +15,8 @@ export interface ElectronHostOptions {
   /** Folder holding out/{main,preload,renderer}. */
   outDir: string;
   kubeconfig?: string;
+  /** 'auto' (default): the sandbox cluster when no kubeconfig exists. */
+  sandbox?: SandboxMode;
 }
 
 export async function runElectronHost(electron: ElectronApi, options: ElectronHostOptions): Promise<BrowserWindow> {
@@ -27,24 +29,20 @@ export async function runElectronHost(electron: ElectronApi, options: ElectronHo
 
   serveRenderer(electron.protocol, join(options.outDir, 'renderer'));
 
+  const choice = await chooseKubeconfig({ explicit: options.kubeconfig, sandbox: options.sandbox ?? 'auto', log: (line) => console.log(line) });
   const telemetry = createTelemetry();
-  const backend = createBackend({
-    host: 'electron',
-    version: app.getVersion(),
-    kubeconfigPaths: kubeconfigPaths({ explicit: options.kubeconfig }),
-    telemetry,
-  });
+  const backend = createBackend({ host: 'electron', version: app.getVersion(), kubeconfigPaths: choice.paths, telemetry });
   const ipc = wireContractOverIpc(electron.ipcMain, backend, telemetry);
 
   const stateDir = app.getPath('userData');
   const window = createMainWindow(electron, join(options.outDir, 'preload', 'preload.cjs'), loadWindowState(stateDir, electron.screen.getAllDisplays()));
   ipc.attach(window.webContents);
   window.on('close', () => saveWindowState(stateDir, { bounds: window.getNormalBounds(), maximized: window.isMaximized() }));
-  await window.loadURL(`${appOrigin}/index.html`);
-
   app.on('window-all-closed', () => {
     backend.dispose();
-    app.quit();
+    if (choice.sandbox) void choice.sandbox.stop().finally(() => app.quit());
+    else app.quit();
   });
+  await window.loadURL(`${appOrigin}/index.html`);
   return window;
 }

@@ -13,7 +13,14 @@ async function runMain(options: Parameters<typeof createElectronDouble>[0]) {
   const showErrorBox = vi.fn();
   vi.resetModules();
   vi.doMock('electron', () => ({ ...double, dialog: { showErrorBox } }));
-  await import('./main');
+  // Without a kubeconfig main.ts would start the sandbox cluster; that is tested elsewhere.
+  const argv = process.argv;
+  process.argv = [...argv, '--no-sandbox'];
+  try {
+    await import('./main');
+  } finally {
+    process.argv = argv;
+  }
   double.app.emitReady();
   return { double, showErrorBox };
 }

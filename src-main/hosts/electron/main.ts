@@ -13,6 +13,7 @@ if (!electron.app.requestSingleInstanceLock()) {
   runElectronHost(electron, {
     outDir: fileURLToPath(new URL('..', import.meta.url)),
     kubeconfig: kubeconfigFlag?.slice('--kubeconfig='.length),
+    sandbox: process.argv.includes('--sandbox') ? 'force' : process.argv.includes('--no-sandbox') ? 'never' : 'auto',
   }).catch((err: unknown) => {
     electron.dialog.showErrorBox('Orrery could not start', err instanceof Error ? (err.stack ?? err.message) : String(err));
     electron.app.exit(1);

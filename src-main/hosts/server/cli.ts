@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../core/backend';
-import { kubeconfigPaths } from '../../core/kube/kubeconfig';
 import { createTelemetry } from '../../core/telemetry/telemetry';
+import { chooseKubeconfig, type SandboxMode } from '../kubeconfig-choice';
 import { startServerHost } from './server-host';
 
-const usage = 'usage: npm run serve -- [--port N] [--kubeconfig PATH]';
+const usage = 'usage: npm run serve -- [--port N] [--kubeconfig PATH] [--sandbox | --no-sandbox]';
 
 function parse() {
   try {
@@ -15,6 +15,8 @@ function parse() {
       options: {
         port: { type: 'string', default: '0' },
         kubeconfig: { type: 'string' },
+        sandbox: { type: 'boolean' },
+        'no-sandbox': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -26,7 +28,10 @@ function parse() {
     }
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-    return { port, kubeconfig: values.kubeconfig };
+    if (values.sandbox && values['no-sandbox']) throw new Error('--sandbox and --no-sandbox contradict each other');
+    if (values.sandbox && values.kubeconfig) throw new Error('--sandbox writes its own kubeconfig; drop --kubeconfig');
+    const sandbox: SandboxMode = values.sandbox ? 'force' : values['no-sandbox'] ? 'never' : 'auto';
+    return { port, kubeconfig: values.kubeconfig, sandbox };
   } catch (err) {
     console.error(`orrery: ${(err as Error).message}\n${usage}`);
     process.exit(2);
@@ -37,7 +42,11 @@ async function main() {
   const args = parse();
   const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
   const telemetry = createTelemetry();
-  const paths = kubeconfigPaths({ explicit: args.kubeconfig });
+  const choice = await chooseKubeconfig({ explicit: args.kubeconfig, sandbox: args.sandbox, log: (line) => console.log(line) }).catch((err: Error) => {
+    console.error(`orrery: the sandbox cluster could not start: ${err.message}`);
+    process.exit(1);
+  });
+  const paths = choice.paths;
   const backend = createBackend({ host: 'server', version, kubeconfigPaths: paths, telemetry });
   const host = await startServerHost({
     backend,
@@ -52,7 +61,7 @@ async function main() {
   console.log(`kubeconfig: ${paths.join(process.platform === 'win32' ? ';' : ':')}`);
   const stop = () => {
     backend.dispose();
-    void host.close().then(() => process.exit(0));
+    void Promise.all([host.close(), choice.sandbox?.stop()]).then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
