@@ -172,6 +172,18 @@ describe('kubectl against the sandbox', () => {
     expect(await ok(['get', 'pods', '-n', 'shop'], VIEWER)).toContain(WEB_POD);
   });
 
+  it('server-side dry run changes nothing', async () => {
+    const manifest = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dry', namespace: 'shop' } });
+    const created = await h.kubectl(['create', '-f', '-', '--dry-run=server'], { input: manifest });
+    expect(created.stdout.trim()).toBe('configmap/dry created (server dry run)');
+    expect(h.server.store.get('configmaps', 'shop', 'dry')).toBeUndefined();
+    const before = h.server.store.get('deployments', 'shop', 'web')!.spec.replicas;
+    await ok(['scale', 'deployment', 'web', '-n', 'shop', '--replicas=7', '--dry-run=server']);
+    expect(h.server.store.get('deployments', 'shop', 'web')!.spec.replicas).toBe(before);
+    expect((await ok(['delete', 'pod', WEB_POD, '-n', 'shop', '--dry-run=server'])).trim()).toBe(`pod "${WEB_POD}" deleted (server dry run)`);
+    expect(h.server.store.get('pods', 'shop', WEB_POD)).toBeDefined();
+  });
+
   it('delete pod removes it', async () => {
     h.server.store.create('pods', { metadata: { name: 'doomed', namespace: 'shop' }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } });
     const out = await ok(['delete', 'pod', 'doomed', '-n', 'shop']);

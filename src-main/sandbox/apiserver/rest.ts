@@ -184,6 +184,7 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
     const q = ctx.url.searchParams;
     const mode = outputMode(ctx);
     const status = info.subresource === 'status';
+    const dryRun = parseDryRun(q);
     switch (info.verb) {
       case 'get': {
         const e = store.mustGet(storage, ns, info.name!);
@@ -215,8 +216,9 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
           throw ApiError.badRequest('the namespace of the provided object does not match the namespace sent on the request');
         }
         if (ri.hasStatus && ri.resource !== 'namespaces') delete obj.status; // PrepareForCreate resets status
-        const created = store.create(storage, toStorage(ri, obj), ns);
+        const created = store.create(storage, toStorage(ri, obj), ns, { dryRun });
         ctx.audit?.setObjectRef({ name: created.metadata.name!, uid: created.metadata.uid! });
+        if (dryRun) return ctx.send(201, render(ri, viewOf(ri, { object: created, json: JSON.stringify(created) }), mode));
         return ctx.send(201, render(ri, viewOf(ri, store.mustGet(storage, ns, created.metadata.name!)), mode));
       }
       case 'update': {
@@ -229,8 +231,8 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         obj.metadata.name = info.name!;
         if (ns) obj.metadata.namespace = ns;
         const converted = toStorage(ri, obj);
-        const updated = status ? store.updateStatus(storage, converted) : store.update(storage, converted);
-        return ctx.send(200, render(ri, viewOf(ri, store.mustGet(storage, ns, updated.metadata.name!)), mode));
+        const updated = status ? store.updateStatus(storage, converted, { dryRun }) : store.update(storage, converted, { dryRun });
+        return ctx.send(200, render(ri, written(ri, store, ns, updated, dryRun), mode));
       }
       case 'patch': {
         const body = await readBody(ctx.req);
@@ -245,14 +247,15 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         // A resourceVersion in the patch is a precondition; otherwise the read version is.
         patched.metadata.resourceVersion ||= String(cur.rv);
         const converted = toStorage(ri, patched);
-        const updated = status ? store.updateStatus(storage, converted) : store.update(storage, converted);
-        return ctx.send(200, render(ri, viewOf(ri, store.mustGet(storage, ns, updated.metadata.name!)), mode));
+        const updated = status ? store.updateStatus(storage, converted, { dryRun }) : store.update(storage, converted, { dryRun });
+        return ctx.send(200, render(ri, written(ri, store, ns, updated, dryRun), mode));
       }
       case 'delete': {
         const body = await readBody(ctx.req);
-        const opts = parseDeleteOptions(body, q);
+        const parsed = parseDeleteOptions(body, q);
+        const opts = { ...parsed, dryRun: dryRun || !!parsed?.dryRun };
         const out = store.delete(storage, ns, info.name!, opts);
-        const gone = !store.getEntry(storage, ns, info.name!);
+        const gone = opts.dryRun || !store.getEntry(storage, ns, info.name!);
         return ctx.send(gone ? 200 : 202, render(ri, viewOf(ri, { object: out, json: JSON.stringify(out) }), mode.kind === 'table' ? { kind: 'json' } : mode));
       }
       case 'deletecollection': {
@@ -282,6 +285,23 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
   }
 }
 
+function parseDryRun(q: URLSearchParams): boolean {
+  const v = q.getAll('dryRun');
+  if (v.length === 0) return false;
+  for (const x of v) {
+    if (x !== 'All') {
+      throw ApiError.invalid('', '', '', [{ reason: 'FieldValueNotSupported', message: `Unsupported value: "${x}": supported values: "All"`, field: 'dryRun' }]);
+    }
+  }
+  return true;
+}
+
+/** The stored version (cached JSON) after a write, or the computed one for a dry run. */
+function written(ri: ResourceInfo, store: Store, ns: string | undefined, obj: KObject, dryRun: boolean): View {
+  if (dryRun) return viewOf(ri, { object: obj, json: JSON.stringify(obj) });
+  return viewOf(ri, store.mustGet(storageOf(ri), ns, obj.metadata.name!));
+}
+
 function isJson(s: string): boolean {
   try {
     JSON.parse(s);
@@ -309,6 +329,8 @@ function parseDeleteOptions(body: string, q: URLSearchParams): Parameters<Store[
     ...(policy ? { propagationPolicy: policy } : {}),
     ...(grace !== undefined && !Number.isNaN(grace) ? { gracePeriodSeconds: grace } : {}),
     ...(o.preconditions ? { preconditions: o.preconditions } : {}),
+    // DeleteOptions carries dryRun in the body (kubectl delete --dry-run=server).
+    ...(Array.isArray(o.dryRun) && o.dryRun.includes('All') ? { dryRun: true } : {}),
   };
 }
 
@@ -451,6 +473,11 @@ async function scale(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): Promise<void
   }
   const rv = want?.metadata?.resourceVersion;
   if (rv && rv !== String(cur.rv)) throw ApiError.conflict(ri.resource, ri.group, info.name!);
+  if (parseDryRun(ctx.url.searchParams)) {
+    const preview = clone(cur.object);
+    preview.spec = { ...preview.spec, replicas };
+    return ctx.send(200, JSON.stringify(toScale(preview)));
+  }
   const updated = store.patch(ri.resource, ns, info.name!, (d) => {
     d.spec = { ...d.spec, replicas };
   });

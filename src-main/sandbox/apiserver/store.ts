@@ -121,6 +121,8 @@ export interface DeleteOptions {
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
   gracePeriodSeconds?: number;
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** Check and report, change nothing (`?dryRun=All`). */
+  dryRun?: boolean;
 }
 
 export interface StoreOptions {
@@ -534,7 +536,8 @@ export class Store {
 
   // ---------------------------------------------------------------- writes
 
-  create(resource: string, obj: KObject, namespace?: string): KObject {
+  /** Create an object. With dryRun, everything but the commit (as `?dryRun=All`). */
+  create(resource: string, obj: KObject, namespace?: string, opts: { dryRun?: boolean } = {}): KObject {
     const t = this.table(resource);
     const spec = t.spec;
     const draft = clone(obj);
@@ -559,14 +562,16 @@ export class Store {
     this.runValidation(spec, draft, undefined);
     const key = this.key(t, meta.namespace, meta.name!);
     if (t.items.has(key)) throw ApiError.alreadyExists(spec.resource, spec.group, meta.name!);
-    const rv = ++this.rv;
+    const rv = opts.dryRun ? 0 : ++this.rv;
     meta.uid = randomUUID();
-    meta.resourceVersion = String(rv);
+    if (opts.dryRun) delete meta.resourceVersion;
+    else meta.resourceVersion = String(rv);
     meta.creationTimestamp = isoSeconds(this.now());
     if (spec.generation) meta.generation = 1;
     else delete meta.generation;
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
+    if (opts.dryRun) return deepFreeze(normalize(draft, spec));
     const entry = new Entry(deepFreeze(normalize(draft, spec)), rv);
     t.items.set(key, entry);
     t.insertKey(key);
@@ -622,13 +627,13 @@ export class Store {
   }
 
   /** Replace an object (PUT). A set metadata.resourceVersion must match (else 409 Conflict). */
-  update(resource: string, obj: KObject): KObject {
-    return this.write(resource, obj, false);
+  update(resource: string, obj: KObject, opts: { dryRun?: boolean } = {}): KObject {
+    return this.write(resource, obj, false, !!opts.dryRun);
   }
 
   /** Replace only .status (the /status subresource). */
-  updateStatus(resource: string, obj: KObject): KObject {
-    return this.write(resource, obj, true);
+  updateStatus(resource: string, obj: KObject, opts: { dryRun?: boolean } = {}): KObject {
+    return this.write(resource, obj, true, !!opts.dryRun);
   }
 
   /**
@@ -644,7 +649,7 @@ export class Store {
     return this.write(resource, next, !!opts.status);
   }
 
-  private write(resource: string, obj: KObject, statusOnly: boolean): KObject {
+  private write(resource: string, obj: KObject, statusOnly: boolean, dryRun = false): KObject {
     const t = this.table(resource);
     const spec = t.spec;
     const name = obj.metadata?.name;
@@ -684,12 +689,13 @@ export class Store {
     // Finalizers all removed from an object being deleted: it goes now.
     if (om.deletionTimestamp && om.finalizers?.length && !meta.finalizers?.length) {
       meta.resourceVersion = String(old.rv);
-      return this.remove(t, key, old, draft);
+      return dryRun ? deepFreeze(normalize(draft, spec)) : this.remove(t, key, old, draft);
     }
     meta.resourceVersion = String(old.rv);
     const normalized = normalize(draft, spec);
     const json = JSON.stringify(normalized);
     if (json === old.json) return old.object; // no-op updates keep the resourceVersion, like etcd3 storage
+    if (dryRun) return deepFreeze(normalized);
     const rv = ++this.rv;
     normalized.metadata.resourceVersion = String(rv);
     const entry = new Entry(deepFreeze(normalized), rv, withRv(json, old.rv, rv));
@@ -715,6 +721,7 @@ export class Store {
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
       throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`);
     }
+    if (opts.dryRun) return cur.object;
     const policy = opts.propagationPolicy ?? 'Background';
     const uid = om.uid!;
 
