@@ -1,0 +1,136 @@
+// HTTP access to one kubeconfig context's API server. Authentication (tokens, client certs,
+// basic auth, exec plugins, OIDC, proxy-url, CA, insecure-skip-tls-verify) comes from
+// @kubernetes/client-node's KubeConfig; requests themselves go through node:http(s) so lists and
+// watches can be streamed and parsed without building typed models for 100k objects.
+import { KubeConfig } from '@kubernetes/client-node';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { MergedKubeconfig } from './kubeconfig';
+import { classifyNetworkError, KubeApiError, statusError } from './kube-errors';
+
+export interface KubeRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Fails the request when no response headers arrive in time (not a limit on streaming). */
+  timeoutMs?: number;
+  /** For messages: what the request was trying to do ("list pods in shop"). */
+  intent?: { verb: string; resource: string; namespace?: string; name?: string };
+}
+
+/** Builds a KubeConfig holding just one context, its cluster and its user. */
+export function kubeConfigFor(merged: MergedKubeconfig, contextName: string): KubeConfig {
+  const context = merged.contexts.get(contextName);
+  if (!context) throw new Error(`no context named "${contextName}" in the kubeconfig`);
+  const clusterName = String(context.value.cluster ?? '');
+  const userName = String(context.value.user ?? '');
+  const cluster = merged.clusters.get(clusterName);
+  if (!cluster) throw new Error(`context "${contextName}" refers to cluster "${clusterName}", which no kubeconfig file defines`);
+  const user = merged.users.get(userName);
+  const userBody: Record<string, unknown> = { ...(user?.value ?? {}) };
+  // kubectl spells it tokenFile; client-node reads token-file.
+  if (typeof userBody.tokenFile === 'string') userBody['token-file'] = userBody.tokenFile;
+  const kc = new KubeConfig();
+  kc.loadFromString(
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: clusterName, cluster: cluster.value }],
+      users: [{ name: userName || 'anonymous', user: userBody }],
+      contexts: [{ name: contextName, context: { ...context.value, user: userName || 'anonymous' } }],
+      'current-context': contextName,
+    }),
+  );
+  return kc;
+}
+
+export class KubeClient {
+  readonly server: string;
+
+  constructor(
+    readonly context: string,
+    private readonly kc: KubeConfig,
+  ) {
+    const server = kc.getCurrentCluster()?.server;
+    if (!server) throw new Error(`cluster of context "${context}" has no server URL`);
+    this.server = server.replace(/\/+$/, '');
+  }
+
+  /** What kind of credential the context uses, for advice when the server rejects it. */
+  credentialKind(): 'exec' | 'oidc' | 'token' | 'client-certificate' | 'basic' | 'none' {
+    const user = this.kc.getCurrentUser();
+    if (!user) return 'none';
+    if (user.exec) return 'exec';
+    if (user.authProvider) return 'oidc';
+    if (user.token || (user as { tokenFile?: string }).tokenFile) return 'token';
+    if (user.certData || user.certFile) return 'client-certificate';
+    if (user.username) return 'basic';
+    return 'none';
+  }
+
+  execCommand(): string | undefined {
+    const exec = this.kc.getCurrentUser()?.exec as { command?: string; args?: string[] } | undefined;
+    return exec?.command ? [exec.command, ...(exec.args ?? [])].join(' ') : undefined;
+  }
+
+  /** Sends a request and resolves with the response stream once headers arrive (any status). */
+  async send(req: KubeRequest): Promise<IncomingMessage> {
+    const url = new URL(this.server + req.path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const opts: RequestOptions & { headers: Record<string, string> } = {
+      method: req.method ?? 'GET',
+      headers: { Accept: 'application/json', 'User-Agent': 'orrery', ...req.headers },
+    };
+    try {
+      await this.kc.applyToHTTPSOptions(opts);
+    } catch (err) {
+      throw new KubeApiError('unauthorized', `could not obtain credentials for context "${this.context}": ${(err as Error).message}`, { cause: err });
+    }
+    let payload: string | undefined;
+    if (req.body !== undefined) {
+      payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      opts.headers['Content-Type'] ??= 'application/json';
+      opts.headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const request = send(url, { ...opts, signal: req.signal }, resolve);
+      if (req.timeoutMs) {
+        request.setTimeout(req.timeoutMs, () => request.destroy(Object.assign(new Error(`no response within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+      }
+      request.on('error', (err) => reject(req.signal?.aborted ? err : classifyNetworkError(err, this.server)));
+      request.end(payload);
+    });
+  }
+
+  /** A request whose answer is one JSON document; non-2xx answers become KubeApiErrors. */
+  async json<T>(req: KubeRequest): Promise<T> {
+    const res = await this.send(req);
+    const text = await readBody(res);
+    if (res.statusCode && res.statusCode >= 200 && res.statusCode < 300) {
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        throw new KubeApiError('server', `${this.server}${req.path} answered ${res.statusCode} with a body that is not JSON`);
+      }
+    }
+    throw statusError(res.statusCode ?? 0, text, req, this);
+  }
+}
+
+export async function readBody(res: IncomingMessage, limit = 64 * 1024 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      res.destroy();
+      throw new KubeApiError('server', `response larger than ${limit} bytes`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
