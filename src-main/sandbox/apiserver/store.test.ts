@@ -130,6 +130,32 @@ describe('Store', () => {
     expect(e.reason).toBe('Expired');
   });
 
+  it('serves later pages from the first page\'s snapshot', () => {
+    const s = newStore();
+    for (let i = 0; i < 9; i++) s.create('pods', pod(`p${i}`, { v: '1' }));
+    const first = s.list('pods', { limit: 3 });
+    expect(first.items.map((p) => p.metadata.name)).toEqual(['p0', 'p1', 'p2']);
+    s.delete('pods', 'shop', 'p4');
+    s.create('pods', pod('p35'));
+    s.patch('pods', 'shop', 'p5', (p) => {
+      p.metadata.labels = { v: '2' };
+    });
+    const rest: string[] = [];
+    let tok = first.continue;
+    let snapshotLabel = '';
+    while (tok) {
+      const page = s.list('pods', { limit: 3, continue: tok });
+      expect(page.resourceVersion).toBe(first.resourceVersion);
+      for (const p of page.items) {
+        rest.push(p.metadata.name!);
+        if (p.metadata.name === 'p5') snapshotLabel = p.metadata.labels!.v!;
+      }
+      tok = page.continue;
+    }
+    expect(rest).toEqual(['p3', 'p4', 'p5', 'p6', 'p7', 'p8']);
+    expect(snapshotLabel).toBe('1');
+  });
+
   it('watches from a resourceVersion, translates selector transitions, and 410s on old ones', () => {
     const s = newStore({ historySize: 5 });
     const a = s.create('pods', pod('a', { app: 'web' }));

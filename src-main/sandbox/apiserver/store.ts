@@ -398,11 +398,15 @@ export class Store {
       if (from === undefined || tok.start > from) from = tok.start;
     }
     const entries: Entry[] = [];
-    const it = t.keys.range(from, to);
+    // Later pages show the list's snapshot: objects changed since then appear as they were,
+    // rebuilt from the watch history (which covers the token, or it would have expired).
+    const past = listRv < this.rv ? this.stateAt(t, listRv, from, to) : undefined;
+    const it = past ? mergeSorted(t.keys.range(from, to), past.extra) : t.keys.range(from, to);
     let lastKey = '';
     let more = false;
     for (let r = it.next(); !r.done; r = it.next()) {
-      const e = t.items.get(r.value)!;
+      const e = past?.versions.has(r.value) ? past.versions.get(r.value) : t.items.get(r.value);
+      if (!e) continue;
       if (label && !label(e.object.metadata.labels)) continue;
       if (field && !field(e.object)) continue;
       if (entries.length === limit) {
@@ -420,6 +424,23 @@ export class Store {
       result.continue = Buffer.from(JSON.stringify(tok)).toString('base64');
     }
     return result;
+  }
+
+  /** Versions at `rv` of the keys changed since (null: did not exist), and the keys in
+   *  [from, to) that existed then but are gone now, sorted. */
+  private stateAt(t: Table, rv: number, from: string | undefined, to: string | undefined): { versions: Map<string, Entry | null>; extra: string[] } {
+    const versions = new Map<string, Entry | null>();
+    for (const r of t.history.since(rv)) {
+      const m = r.entry.object.metadata;
+      const key = this.key(t, m.namespace, m.name!);
+      if (!versions.has(key)) versions.set(key, r.type === 'ADDED' ? null : (r.prev ?? null));
+    }
+    const extra: string[] = [];
+    for (const [k, v] of versions) {
+      if (v && !t.items.has(k) && (from === undefined || k >= from) && (to === undefined || k < to)) extra.push(k);
+    }
+    extra.sort();
+    return { versions, extra };
   }
 
   private decodeContinue(s: string): ContinueToken {
@@ -766,7 +787,7 @@ export class Store {
     const uid = cur.object.metadata.uid!;
     this.byUid.delete(uid);
     this.indexOwners(t, key, cur.object.metadata.ownerReferences, undefined);
-    this.record(t, { type: 'DELETED', entry });
+    this.record(t, { type: 'DELETED', entry, prev: cur });
     if (this.dependents.get(uid)?.size) setImmediate(() => this.collect(uid, 'Background'));
     // An owner waiting in foreground deletion may now be free to go.
     for (const ref of cur.object.metadata.ownerReferences ?? []) this.maybeFinishForeground(ref.uid);
@@ -875,6 +896,16 @@ export class Store {
       d.metadata.finalizers = d.metadata.finalizers?.filter((f) => f !== 'foregroundDeletion');
     });
   }
+}
+
+/** Merge a sorted key iterator with a sorted array (disjoint). */
+function* mergeSorted(a: Iterator<string>, b: string[]): Generator<string> {
+  let i = 0;
+  for (let r = a.next(); !r.done; r = a.next()) {
+    while (i < b.length && b[i]! < r.value) yield b[i++]!;
+    yield r.value;
+  }
+  while (i < b.length) yield b[i++]!;
 }
 
 function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
