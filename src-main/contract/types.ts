@@ -52,3 +52,17 @@ export interface MetricFamily {
   type: string;
   samples: MetricSample[];
 }
+
+/** A kubeconfig context's connection, explained. */
+export interface ClusterConnection {
+  context: string;
+  server?: string;
+  state: 'connecting' | 'connected' | 'unreachable' | 'tls' | 'unauthorized' | 'forbidden' | 'config-error' | 'error';
+  /** What failed, why, and what to do (for every state but connecting/connected). */
+  message?: string;
+  /** Server version when connected. */
+  version?: string;
+  checkedAt: string;
+  /** When the next attempt happens, for failed states. */
+  retryInMs?: number;
+}

@@ -2,9 +2,10 @@
 // host (Electron or the browser-mode server) carries it.
 import type { Api } from '../contract/api';
 import type { Handlers } from '../contract/server';
-import type { AppInfo, ContextsSnapshot, HostKind } from '../contract/types';
-import { watchFiles } from './kube/file-watch';
-import { loadKubeconfig, summarizeContexts } from './kube/kubeconfig';
+import type { AppInfo, HostKind } from '../contract/types';
+import { ConnectionManager } from './kube/connections';
+import { summarizeContexts } from './kube/kubeconfig';
+import { KubeconfigSource } from './kube/kubeconfig-source';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface BackendOptions {
@@ -28,61 +29,28 @@ export function createBackend(options: BackendOptions): Backend {
     nodeVersion: process.versions.node,
     startedAt: new Date().toISOString(),
   };
-  const contexts = new ContextsSource(options.kubeconfigPaths);
+  const kubeconfig = new KubeconfigSource(options.kubeconfigPaths);
+  const connections = new ConnectionManager(kubeconfig);
 
   const handlers: Handlers<Api> = {
     'app.info': () => info,
-    'contexts.list': () => contexts.current(),
+    'contexts.list': async () => summarizeContexts(await kubeconfig.current()),
     'contexts.watch': (_input, sink) => {
-      const unsubscribe = contexts.subscribe((snapshot) => sink.push(snapshot));
+      const unsubscribe = kubeconfig.subscribe((config) => sink.push(summarizeContexts(config)));
+      sink.signal.addEventListener('abort', unsubscribe);
+    },
+    'cluster.connection': ({ context }, sink) => {
+      const unsubscribe = connections.watch(context, (state) => sink.push(state));
       sink.signal.addEventListener('abort', unsubscribe);
     },
     'diagnostics.metrics': () => options.telemetry.snapshot(),
   };
 
-  return { handlers, dispose: () => contexts.dispose() };
-}
-
-/** The merged kubeconfig, re-read when one of its files changes, shared by all subscribers. */
-class ContextsSource {
-  private listeners = new Set<(s: ContextsSnapshot) => void>();
-  private latest: Promise<ContextsSnapshot> | undefined;
-  private stopWatching: (() => void) | undefined;
-
-  constructor(private readonly paths: string[]) {}
-
-  current(): Promise<ContextsSnapshot> {
-    if (this.listeners.size === 0) return this.load(); // unwatched: a cached copy could be stale
-    this.latest ??= this.load();
-    return this.latest;
-  }
-
-  subscribe(listener: (s: ContextsSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    this.stopWatching ??= watchFiles(this.paths, () => void this.reload());
-    void this.current().then(listener);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size === 0) {
-        this.stopWatching?.();
-        this.stopWatching = undefined;
-        this.latest = undefined; // nobody watches: the next read must hit the files again
-      }
-    };
-  }
-
-  private load() {
-    return loadKubeconfig(this.paths).then(summarizeContexts);
-  }
-
-  private async reload() {
-    this.latest = this.load();
-    const snapshot = await this.latest;
-    for (const listener of this.listeners) listener(snapshot);
-  }
-
-  dispose() {
-    this.stopWatching?.();
-    this.listeners.clear();
-  }
+  return {
+    handlers,
+    dispose: () => {
+      connections.dispose();
+      kubeconfig.dispose();
+    },
+  };
 }

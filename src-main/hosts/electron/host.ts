@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import type { BrowserWindow } from 'electron';
 import { createBackend } from '../../core/backend';
+import { syncPathFromLoginShell } from '../../core/kube/login-shell-path';
 import { createTelemetry } from '../../core/telemetry/telemetry';
 import { chooseKubeconfig, type SandboxMode } from '../kubeconfig-choice';
 import { appOrigin, serveRenderer } from './app-protocol';
@@ -29,6 +30,8 @@ export async function runElectronHost(electron: ElectronApi, options: ElectronHo
 
   serveRenderer(electron.protocol, join(options.outDir, 'renderer'));
 
+  // Launched from a desktop launcher, PATH lacks the shell's entries that exec plugins live in.
+  void syncPathFromLoginShell();
   const choice = await chooseKubeconfig({ explicit: options.kubeconfig, sandbox: options.sandbox ?? 'auto', log: (line) => console.log(line) });
   const telemetry = createTelemetry();
   const backend = createBackend({ host: 'electron', version: app.getVersion(), kubeconfigPaths: choice.paths, telemetry });

@@ -15,11 +15,12 @@ export function useCall<K extends ProcedureNames<Api>>(name: K, input?: InputOf<
 }
 
 /** Keeps the latest item of a stream; also writes it into the react-query cache of `mirrors`. */
-export function useLatest<K extends StreamNames<Api>>(name: K, input?: InputOf<Api[K]>, mirrors?: ProcedureNames<Api>) {
+export function useLatest<K extends StreamNames<Api>>(name: K, input?: InputOf<Api[K]>, mirrors?: ProcedureNames<Api>, disabled = false) {
   const [state, setState] = useState<{ value?: ItemOf<Api[K]>; error?: ClientError }>({});
   const queryClient = useQueryClient();
   const key = JSON.stringify(input ?? {});
   useEffect(() => {
+    if (disabled) return;
     return client.subscribe(name, JSON.parse(key) as InputOf<Api[K]>, {
       onData(items) {
         const value = items.at(-1);
@@ -29,7 +30,7 @@ export function useLatest<K extends StreamNames<Api>>(name: K, input?: InputOf<A
       },
       onError: (error) => setState((s) => ({ ...s, error })),
     });
-  }, [name, key, mirrors, queryClient]);
+  }, [name, key, mirrors, queryClient, disabled]);
   return state;
 }
 

@@ -1,9 +1,11 @@
+import { connectionLabels, useClusterConnection } from '../app/connection';
 import { useContexts } from '../app/contexts';
 import { useRoute } from '../app/route';
 
 export function ContextsView() {
   const { snapshot, error, selected } = useContexts();
   const { setParams } = useRoute();
+  const connection = useClusterConnection(selected);
   if (error) return <div className="notice error">Cannot read kubeconfig contexts: {error.message}</div>;
   if (!snapshot) return <div className="notice">Reading kubeconfig…</div>;
   const brokenFiles = snapshot.files.filter((f) => f.error);
@@ -16,6 +18,17 @@ export function ContextsView() {
       {snapshot.missing && (
         <div className="notice warn" role="status" data-testid="kubeconfig-missing">
           {snapshot.missing}
+        </div>
+      )}
+      {connection && (
+        <div className={`notice connection-panel ${connection.state === 'connected' ? '' : connection.state === 'connecting' ? '' : 'error'}`} data-testid="connection-panel" data-state={connection.state}>
+          <h2>
+            {connection.context}: {connectionLabels[connection.state]}
+            {connection.version ? ` — Kubernetes ${connection.version}` : ''}
+          </h2>
+          {connection.server && <div className="mono muted">{connection.server}</div>}
+          {connection.message && <div>{connection.message}</div>}
+          {connection.retryInMs !== undefined && <div className="muted">Retrying in {Math.round(connection.retryInMs / 1000)} s.</div>}
         </div>
       )}
       {brokenFiles.map((f) => (
