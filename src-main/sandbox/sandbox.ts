@@ -1,5 +1,122 @@
+// Assembles the sandbox: store, API server, controllers, kubelet, constellation, load, Prometheus,
+// scenarios and scale mode. index.ts is the public entry.
+import { Store } from './apiserver/store';
+import { storeResources } from './apiserver/resources';
+import { startApiServer, type ApiServer } from './apiserver/server';
+import { writeKubeconfig } from './apiserver/kubeconfig';
+import { constellationManifests, createWorkloadRuntime, startLoadGenerator, type LoadGenerator } from './workloads';
+import {
+  DeploymentController,
+  EndpointsController,
+  EventRecorder,
+  Kubelet,
+  NamespaceDefaults,
+  NODE_NAMES,
+  NodeHeartbeat,
+  PodNetwork,
+  ReplicaSetController,
+  Scheduler,
+  makeProviders,
+  registerNodes,
+} from './controllers';
+import { HpaController } from './controllers/hpa';
+import { WorkloadStatusController } from './controllers/workloads';
+import { startMonitoring, type Monitoring } from './monitoring';
+import { ScenarioRunner, SCENARIOS } from './scenarios';
+import { startScale, type ScaleMode } from './scale';
 import type { Sandbox, SandboxOptions } from './options';
 
-export async function startSandboxImpl(_opts: SandboxOptions): Promise<Sandbox> {
-  throw new Error('sandbox: not implemented yet');
+export const SCENARIO_USER = 'orrery-scenario';
+
+export interface InternalOptions {
+  /** CrashLoopBackOff base/max (tests scale these down). */
+  backoffBaseMs?: number;
+  backoffMaxMs?: number;
+  /** Load generator requests per second (default 3). */
+  rps?: number;
+}
+
+export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): Promise<Sandbox> {
+  const log = opts.log ?? (() => {});
+  const started = Date.now();
+  const auditLogPath = opts.auditLogPath ?? `${opts.kubeconfigPath}.audit.log`;
+  const store = new Store(storeResources(), { gracefulPodDeletion: true });
+  const runtime = createWorkloadRuntime();
+  const network = new PodNetwork();
+  const recorder = new EventRecorder(store);
+  const stops: (() => unknown)[] = [];
+  const ca = { pem: '' };
+  const nsDefaults = new NamespaceDefaults(store, () => ca.pem);
+  stops.push(() => nsDefaults.stop());
+
+  registerNodes(store, NODE_NAMES);
+  const kubelet = new Kubelet(store, recorder, runtime, network, {
+    nodes: NODE_NAMES,
+    ...(opts.backoffBaseMs !== undefined ? { backoffBaseMs: opts.backoffBaseMs } : {}),
+    ...(opts.backoffMaxMs !== undefined ? { backoffMaxMs: opts.backoffMaxMs } : {}),
+  });
+  const extra: Parameters<typeof makeProviders>[3] = [];
+  const providers = makeProviders(store, kubelet, network, extra);
+
+  const server: ApiServer = await startApiServer({
+    store,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    users: [{ name: 'admin', groups: ['system:masters'] }, { name: 'viewer' }, { name: SCENARIO_USER, groups: ['system:masters'] }],
+    auditPath: auditLogPath,
+    ...providers,
+  });
+  const api = server;
+  ca.pem = api.caPem;
+  writeKubeconfig(opts.kubeconfigPath, { url: api.url, caPem: api.caPem, users: api.users.filter((u) => u.name !== SCENARIO_USER) });
+
+  const heartbeat = new NodeHeartbeat(store, NODE_NAMES);
+  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder)];
+
+  // Prometheus starts in parallel with the constellation.
+  const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log });
+
+  for (const m of constellationManifests()) {
+    const resource = { Namespace: 'namespaces', ServiceAccount: 'serviceaccounts', ConfigMap: 'configmaps', Service: 'services', Deployment: 'deployments' }[m.kind];
+    if (!resource) continue;
+    if (!store.get(resource, m.metadata.namespace, m.metadata.name)) store.create(resource, m as any);
+  }
+
+  let scaleMode: ScaleMode | undefined;
+  if (opts.scalePods || opts.churn || opts.logRate) {
+    scaleMode = startScale(store, { pods: opts.scalePods ?? 0, churn: opts.churn ?? 0, logRate: opts.logRate ?? 0, log });
+    extra.push(scaleMode.provider);
+  }
+
+  const load: LoadGenerator = startLoadGenerator({ resolveService: (ns, name) => kubelet.resolveService(ns, name), rps: opts.rps ?? 3 });
+  const monitoring = await monitoringP;
+
+  const scenarios = new ScenarioRunner({ api, user: SCENARIO_USER, store, runtime, kubelet, heartbeat, recorder, log });
+  log(`sandbox: API server ${api.url} up in ${Date.now() - started} ms`);
+  if (opts.scenario) await scenarios.start(opts.scenario);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: api.url,
+    kubeconfigPath: opts.kubeconfigPath,
+    auditLogPath,
+    ...(monitoring?.url ? { prometheusUrl: monitoring.url } : {}),
+    scenarios: [...SCENARIOS],
+    startScenario: (name) => scenarios.start(name),
+    stopScenario: (name) => scenarios.stop(name),
+    stop() {
+      stopping ??= (async () => {
+        await scenarios.stopAll().catch(() => {});
+        scaleMode?.stop();
+        await load.stop();
+        controllers.forEach((c) => c.stop());
+        heartbeat.stop();
+        recorder.stop();
+        for (const s of stops) s();
+        await Promise.all([kubelet.stop(), monitoring?.stop()]);
+        await runtime.stopAll();
+        await api.stop();
+      })();
+      return stopping;
+    },
+  };
 }

@@ -18,8 +18,15 @@ export interface ContainerLog {
   lines(): readonly LogLine[];
   /** Whether the container is running; a follow stream ends when it is not. */
   running(): boolean;
-  /** New lines as they come; `onEnd` when the container stops. Returns unsubscribe. */
-  follow(onLine: (l: LogLine) => void, onEnd: () => void): () => void;
+  /** New lines as they come; `onEnd` when the container stops. Returns unsubscribe. `flow`
+   *  lets fast producers respect the reader's backpressure (optional to use). */
+  follow(onLine: (l: LogLine) => void, onEnd: () => void, flow?: LogFlow): () => void;
+}
+
+/** Backpressure of a follow stream: pause while `paused()`, continue on `onDrain`. */
+export interface LogFlow {
+  paused(): boolean;
+  onDrain(cb: () => void): void;
 }
 
 export interface LogProvider {
@@ -158,5 +165,6 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
       if (!ended) emit(l);
     },
     finish,
+    { paused: () => res.writableNeedDrain, onDrain: (cb) => void res.once('drain', cb) },
   );
 }

@@ -1,0 +1,72 @@
+// Status for the workload kinds the sandbox does not run itself: StatefulSets, DaemonSets, Jobs
+// and CronJobs keep an observedGeneration and counts derived from the pods they own, so tools
+// show sane numbers instead of empty status.
+import type { KObject, Store } from '../apiserver/store';
+import { WorkQueue, nsKey, splitKey } from './queue';
+import type { EventRecorder } from './recorder';
+import { controllerOf, podReady } from './util';
+
+const KINDS: Record<string, string> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs' };
+
+export class WorkloadStatusController {
+  private readonly queue = new WorkQueue('workload-status', (k) => this.sync(k));
+  private readonly unwatch: (() => void)[] = [];
+
+  constructor(
+    private readonly store: Store,
+    _recorder: EventRecorder,
+  ) {
+    for (const resource of Object.values(KINDS)) {
+      this.unwatch.push(store.watch(resource, {}, (ev) => {
+        if (ev.type !== 'DELETED') this.queue.add(`${resource}|${nsKey(ev.object.metadata.namespace, ev.object.metadata.name!)}`);
+      }));
+    }
+    this.unwatch.push(
+      store.watch('pods', {}, (ev) => {
+        const ref = controllerOf(ev.object);
+        const resource = ref && KINDS[ref.kind];
+        if (resource) this.queue.add(`${resource}|${nsKey(ev.object.metadata.namespace, ref.name)}`);
+      }),
+    );
+  }
+
+  private sync(k: string): void {
+    const [resource, key] = k.split('|') as [string, string];
+    const [ns, name] = splitKey(key);
+    const o = this.store.get(resource, ns, name);
+    if (!o) return;
+    const pods = this.store.list('pods', { namespace: ns }).items.filter((p) => controllerOf(p)?.uid === o.metadata.uid && !p.metadata.deletionTimestamp);
+    const ready = pods.filter(podReady).length;
+    const cur: any = o.status ?? {};
+    let status: any;
+    switch (resource) {
+      case 'statefulsets':
+        status = { ...cur, observedGeneration: o.metadata.generation, replicas: pods.length, readyReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, availableReplicas: ready, collisionCount: cur.collisionCount ?? 0 };
+        break;
+      case 'daemonsets': {
+        const nodes = this.store.count('nodes');
+        status = { ...cur, observedGeneration: o.metadata.generation, desiredNumberScheduled: nodes, currentNumberScheduled: pods.length, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, numberMisscheduled: 0 };
+        if (nodes - ready > 0) status.numberUnavailable = nodes - ready;
+        break;
+      }
+      case 'jobs': {
+        const succeeded = pods.filter((p: KObject) => p.status?.phase === 'Succeeded').length;
+        const failed = pods.filter((p: KObject) => p.status?.phase === 'Failed').length;
+        const active = pods.length - succeeded - failed;
+        status = { ...cur, ...(active ? { active } : {}), ...(succeeded ? { succeeded } : {}), ...(failed ? { failed } : {}), ready, startTime: cur.startTime ?? o.metadata.creationTimestamp };
+        if (!active) delete status.active;
+        break;
+      }
+      default:
+        status = { ...cur };
+    }
+    this.store.patch(resource, ns, name, (d) => {
+      d.status = status;
+    }, { status: true });
+  }
+
+  stop(): void {
+    this.unwatch.forEach((u) => u());
+    this.queue.stop();
+  }
+}
