@@ -84,7 +84,8 @@ function templated(extra: (spec: any) => void): Defaulter {
 
 const deploymentDefaults = templated((spec) => {
   spec.replicas ??= 1;
-  spec.strategy ??= { type: 'RollingUpdate' };
+  spec.strategy ??= {};
+  spec.strategy.type ??= 'RollingUpdate';
   if (spec.strategy.type === 'RollingUpdate') {
     spec.strategy.rollingUpdate ??= {};
     spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
@@ -101,14 +102,16 @@ const replicaSetDefaults = templated((spec) => {
 const statefulSetDefaults = templated((spec) => {
   spec.replicas ??= 1;
   spec.podManagementPolicy ??= 'OrderedReady';
-  spec.updateStrategy ??= { type: 'RollingUpdate' };
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ??= 'RollingUpdate';
   if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= { partition: 0 };
   spec.revisionHistoryLimit ??= 10;
   spec.persistentVolumeClaimRetentionPolicy ??= { whenDeleted: 'Retain', whenScaled: 'Retain' };
 });
 
 const daemonSetDefaults = templated((spec) => {
-  spec.updateStrategy ??= { type: 'RollingUpdate' };
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ??= 'RollingUpdate';
   if (spec.updateStrategy.type === 'RollingUpdate') spec.updateStrategy.rollingUpdate ??= { maxUnavailable: 1, maxSurge: 0 };
   spec.revisionHistoryLimit ??= 10;
 });

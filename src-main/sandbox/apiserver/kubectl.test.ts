@@ -261,4 +261,27 @@ describe('kubectl against the sandbox', () => {
     expect(h.server.store.get('replicasets', 'shop', 'web-7d4b9c8f6')).toBeUndefined();
     expect(h.server.store.get('pods', 'shop', WEB_POD)).toBeUndefined();
   });
+
+  it('imperative commands whose typed clients send protobuf bodies', async () => {
+    const run = async (args: string[], expected: string) => {
+      const r = await h.kubectl(args);
+      expect(r.stderr).toBe('');
+      expect(r.stdout.trim()).toBe(expected);
+    };
+    await run(['create', 'namespace', 'proto'], 'namespace/proto created');
+    await run(['create', 'configmap', 'c1', '--from-literal=a=b', '-n', 'proto'], 'configmap/c1 created');
+    await run(['create', 'secret', 'generic', 's1', '--from-literal=pw=hunter2', '-n', 'proto'], 'secret/s1 created');
+    await run(['create', 'deployment', 'api', '--image=orrery/service:api', '--replicas=0', '--port=8080', '-n', 'proto'], 'deployment.apps/api created');
+    await run(['expose', 'deployment', 'api', '--port=80', '--target-port=8080', '-n', 'proto'], 'service/api exposed');
+    await run(['create', 'job', 'once', '--image=busybox:1.36', '-n', 'proto'], 'job.batch/once created');
+    const store = h.server.store;
+    expect(store.get('configmaps', 'proto', 'c1')!.data).toEqual({ a: 'b' });
+    expect(Buffer.from(store.get('secrets', 'proto', 's1')!.data.pw, 'base64').toString()).toBe('hunter2');
+    const dep = store.get('deployments', 'proto', 'api')!;
+    expect(dep.spec.replicas).toBe(0);
+    expect(dep.spec.strategy.type).toBe('RollingUpdate');
+    expect(dep.spec.template.spec.containers[0]).toMatchObject({ name: 'service', image: 'orrery/service:api', ports: [{ containerPort: 8080, protocol: 'TCP' }] });
+    expect(store.get('services', 'proto', 'api')!.spec.ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 8080 }]);
+    expect(store.get('jobs', 'proto', 'once')!.spec.template.spec.restartPolicy).toBe('Never');
+  });
 });

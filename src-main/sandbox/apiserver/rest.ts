@@ -15,7 +15,7 @@ import { parseLogOptions, streamLog, type LogProvider } from './logs';
 import type { MetricsProvider, ProxyProvider } from './providers';
 import { labelSelectorToString, parseLabelSelector } from './selectors';
 import { proxyTo, resolveServiceTarget } from './proxy';
-import { decodeReview } from './protobuf';
+import { decodeObject } from './protobuf';
 
 export interface Ctx {
   req: IncomingMessage;
@@ -60,9 +60,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return (await readRaw(req)).toString('utf8');
 }
 
+const PROTOBUF = 'application/vnd.kubernetes.protobuf';
+
 async function readObject(ctx: Ctx): Promise<{ obj: KObject; body: string }> {
-  const body = await readBody(ctx.req);
   const ct = String(ctx.req.headers['content-type'] ?? 'application/json');
+  if (ct.startsWith(PROTOBUF)) {
+    const obj = decodeObject(await readRaw(ctx.req)) as KObject;
+    obj.metadata ??= {};
+    return { obj, body: JSON.stringify(obj) };
+  }
+  const body = await readBody(ctx.req);
   if (!ct.startsWith('application/json') && ctx.info.verb !== 'patch') {
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   }
@@ -251,7 +258,7 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         return ctx.send(200, render(ri, written(ri, store, ns, updated, dryRun), mode));
       }
       case 'delete': {
-        const body = await readBody(ctx.req);
+        const body = await readDeleteBody(ctx);
         const parsed = parseDeleteOptions(body, q);
         const opts = { ...parsed, dryRun: dryRun || !!parsed?.dryRun };
         const out = store.delete(storage, ns, info.name!, opts);
@@ -259,7 +266,7 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         return ctx.send(gone ? 200 : 202, render(ri, viewOf(ri, { object: out, json: JSON.stringify(out) }), mode.kind === 'table' ? { kind: 'json' } : mode));
       }
       case 'deletecollection': {
-        const body = await readBody(ctx.req);
+        const body = await readDeleteBody(ctx);
         const opts = parseDeleteOptions(body, q);
         const r = store.list(storage, {
           ...(ns ? { namespace: ns } : {}),
@@ -283,6 +290,15 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
     if (e instanceof ApiError) return ctx.fail(e);
     throw e;
   }
+}
+
+/** DeleteOptions as JSON text, whether sent as JSON or (typed clients) protobuf. */
+async function readDeleteBody(ctx: Ctx): Promise<string> {
+  if (String(ctx.req.headers['content-type'] ?? '').startsWith(PROTOBUF)) {
+    const raw = await readRaw(ctx.req);
+    return raw.length ? JSON.stringify(decodeObject(raw)) : '';
+  }
+  return readBody(ctx.req);
 }
 
 function parseDryRun(q: URLSearchParams): boolean {
@@ -598,15 +614,8 @@ function metrics(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): void {
 
 async function review(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): Promise<void> {
   if (ctx.info.verb !== 'create') throw ApiError.methodNotAllowed();
-  let obj: KObject;
-  if (String(ctx.req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf')) {
-    obj = decodeReview(await readRaw(ctx.req)) as KObject;
-    ctx.audit?.requestObject(JSON.stringify(obj));
-  } else {
-    const r = await readObject(ctx);
-    obj = r.obj;
-    ctx.audit?.requestObject(r.body);
-  }
+  const { obj, body } = await readObject(ctx);
+  ctx.audit?.requestObject(body);
   const spec = obj.spec ?? {};
   let status: object;
   if (ri.resource === 'selfsubjectaccessreviews') {
