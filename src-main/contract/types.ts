@@ -66,3 +66,43 @@ export interface ClusterConnection {
   /** When the next attempt happens, for failed states. */
   retryInMs?: number;
 }
+
+export type HealthLevel = 'ok' | 'degraded' | 'failing' | 'unknown';
+
+/** The one health language of Orrery, with the reason shown on hover. */
+export interface Health {
+  level: HealthLevel;
+  reason: string;
+}
+
+export interface ColumnDef {
+  id: string;
+  title: string;
+  /** 'age' cells hold an ISO timestamp the renderer shows as a live age; 'num' sort numerically. */
+  type: 'text' | 'num' | 'age';
+  /** Narrow columns shown only on wide screens (kubectl's -o wide). */
+  wide?: boolean;
+}
+
+export interface KindInfo {
+  /** Stable id used in URLs: the plural for core and well-known kinds, else plural.group. */
+  id: string;
+  group: string;
+  version: string;
+  resource: string;
+  kind: string;
+  namespaced: boolean;
+  columns: ColumnDef[];
+  /** Navigation group (Workloads, Network, Config, Storage, Access, Cluster, Custom). */
+  category: string;
+}
+
+export interface ResourceRow {
+  /** uid, stable across updates. */
+  key: string;
+  name: string;
+  namespace?: string;
+  health?: Health;
+  /** One value per column of the kind, in order. */
+  cells: Array<string | number | null>;
+}
