@@ -83,14 +83,17 @@ function podStatus(p: any): { reason: string; ready: number; total: number; rest
   let lastRestart: string | undefined;
   let initializing = false;
   const inits: any[] = st.initContainerStatuses ?? [];
+  // As printPod: the first init container that has not succeeded decides, and the count is of
+  // the spec's init containers (statuses may not all exist yet).
   inits.forEach((c, i) => {
+    if (initializing) return;
     restarts += c.restartCount ?? 0;
     const t = c.state?.terminated;
     if (t && t.exitCode === 0) return;
     initializing = true;
     if (t) reason = t.reason ? `Init:${t.reason}` : t.signal ? `Init:Signal:${t.signal}` : `Init:ExitCode:${t.exitCode}`;
     else if (c.state?.waiting?.reason && c.state.waiting.reason !== 'PodInitializing') reason = `Init:${c.state.waiting.reason}`;
-    else reason = `Init:${i}/${inits.length}`;
+    else reason = `Init:${i}/${p.spec?.initContainers?.length ?? inits.length}`;
   });
   if (!initializing) {
     let hasRunning = false;
@@ -243,11 +246,14 @@ const PRINTERS: Record<string, Printer> = {
   },
   events: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message'), col('Subobject', 'string', 1), col('Source', 'string', 1), col('First Seen', 'string', 1), col('Count', 'string', 1), col('Name', 'string', 1)],
+    // Core v1 and events.k8s.io/v1 field names both (the same events, two views).
     row: (e, now) => {
-      const last = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
-      const first = e.firstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
-      const src = e.source?.component ? `${e.source.component}${e.source.host ? `, ${e.source.host}` : ''}` : (e.reportingComponent ?? '');
-      return [since(last, now), e.type ?? '', e.reason ?? '', eventObject(e), String(e.message ?? '').trim(), e.involvedObject?.fieldPath ?? '', src, since(first, now), String(e.series?.count ?? e.count ?? 1), e.metadata.name];
+      const last = e.series?.lastObservedTime ?? e.lastTimestamp ?? e.deprecatedLastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+      const first = e.firstTimestamp ?? e.deprecatedFirstTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp;
+      const source = e.source ?? e.deprecatedSource;
+      const src = source?.component ? `${source.component}${source.host ? `, ${source.host}` : ''}` : (e.reportingComponent ?? e.reportingController ?? '');
+      const fieldPath = (e.involvedObject ?? e.regarding)?.fieldPath ?? '';
+      return [since(last, now), e.type ?? '', e.reason ?? '', eventObject(e), String(e.message ?? e.note ?? '').trim(), fieldPath, src, since(first, now), String(e.series?.count ?? e.count ?? e.deprecatedCount ?? 1), e.metadata.name];
     },
   },
   jobs: {
