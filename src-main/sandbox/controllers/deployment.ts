@@ -168,7 +168,6 @@ export class DeploymentController {
       if (unhealthy <= 0) continue;
       const n = Math.min(budget, unhealthy);
       this.scale(d, rs, specCount(rs) - n);
-      rs.spec = { ...rs.spec, replicas: specCount(rs) - n };
       budget -= n;
     }
     // Then available ones, keeping minAvailable.
