@@ -24,6 +24,18 @@ export interface ScaleMode {
 const PODS_PER_NODE = 110;
 const PODS_PER_NAMESPACE = 2000;
 const CONTAINER = 'app';
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** A unique 5+ character pod-name suffix from a serial number (scrambled so names look random). */
+function suffix(n: number): string {
+  let x = (n * 7919) % 14348907; // a bijection on [0, 27^5)
+  let out = '';
+  for (let i = 0; i < 5; i++) {
+    out += ALPHABET[x % 27];
+    x = Math.floor(x / 27);
+  }
+  return n >= 14348907 ? `${out}${ALPHABET[Math.floor(n / 14348907) % 27]}` : out;
+}
 
 export function startScale(store: Store, o: ScaleOptions): ScaleMode {
   const t = Date.now();
@@ -45,7 +57,7 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
     const node = nodes[Math.floor(i / PODS_PER_NODE) % nodes.length]!;
     const app = `load-${i % 50}`;
     const hash = safeEncode(String(fnv32a(app))).slice(0, 10);
-    const name = `${app}-${hash}-${safeEncode(String(fnv32a(`${i}.${serial++}`))).slice(0, 5)}`;
+    const name = `${app}-${hash}-${suffix(serial++)}`;
     const now = nowTime();
     const ip = `10.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
     store.create('pods', {
