@@ -274,6 +274,8 @@ describe('kubectl against the sandbox', () => {
     await run(['create', 'deployment', 'api', '--image=orrery/service:api', '--replicas=0', '--port=8080', '-n', 'proto'], 'deployment.apps/api created');
     await run(['expose', 'deployment', 'api', '--port=80', '--target-port=8080', '-n', 'proto'], 'service/api exposed');
     await run(['create', 'job', 'once', '--image=busybox:1.36', '-n', 'proto'], 'job.batch/once created');
+    await run(['autoscale', 'deployment', 'api', '--min=1', '--max=4', '--cpu-percent=60', '-n', 'proto'], 'horizontalpodautoscaler.autoscaling/api autoscaled');
+    expect(await ok(['get', 'hpa', '-n', 'proto'])).toMatch(/api\s+Deployment\/api\s+cpu: <unknown>\/60%\s+1\s+4\s+0/);
     const store = h.server.store;
     expect(store.get('configmaps', 'proto', 'c1')!.data).toEqual({ a: 'b' });
     expect(Buffer.from(store.get('secrets', 'proto', 's1')!.data.pw, 'base64').toString()).toBe('hunter2');
@@ -283,5 +285,8 @@ describe('kubectl against the sandbox', () => {
     expect(dep.spec.template.spec.containers[0]).toMatchObject({ name: 'service', image: 'orrery/service:api', ports: [{ containerPort: 8080, protocol: 'TCP' }] });
     expect(store.get('services', 'proto', 'api')!.spec.ports).toEqual([{ port: 80, protocol: 'TCP', targetPort: 8080 }]);
     expect(store.get('jobs', 'proto', 'once')!.spec.template.spec.restartPolicy).toBe('Never');
+    expect(store.get('horizontalpodautoscalers', 'proto', 'api')!.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+    ]);
   });
 });

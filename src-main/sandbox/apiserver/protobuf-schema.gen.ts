@@ -73,7 +73,7 @@ const roots = [
   'k8s.io.api.core.v1.PersistentVolumeClaim', 'k8s.io.api.core.v1.Event', 'k8s.io.api.apps.v1.Deployment', 'k8s.io.api.apps.v1.ReplicaSet',
   'k8s.io.api.apps.v1.StatefulSet', 'k8s.io.api.apps.v1.DaemonSet', 'k8s.io.api.batch.v1.Job', 'k8s.io.api.batch.v1.CronJob',
   'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.events.v1.Event', 'k8s.io.api.networking.v1.Ingress', 'k8s.io.api.networking.v1.NetworkPolicy',
-  'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler', 'k8s.io.api.autoscaling.v1.Scale', 'k8s.io.api.rbac.v1.Role', 'k8s.io.api.rbac.v1.RoleBinding',
+  'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler', 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler', 'k8s.io.api.autoscaling.v1.Scale', 'k8s.io.api.rbac.v1.Role', 'k8s.io.api.rbac.v1.RoleBinding',
   'k8s.io.api.rbac.v1.ClusterRole', 'k8s.io.api.rbac.v1.ClusterRoleBinding', 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
   'k8s.io.api.authorization.v1.SelfSubjectRulesReview', 'k8s.io.api.policy.v1.Eviction', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   'k8s.io.apimachinery.pkg.runtime.Unknown',

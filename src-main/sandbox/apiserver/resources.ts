@@ -190,6 +190,14 @@ export const RESOURCES: readonly ResourceInfo[] = [
     hasStatus: true,
     generation: false,
   }),
+  // Served after v2 so discovery prefers v2; `kubectl autoscale` still creates through v1.
+  r('autoscaling', 'v1', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: [STATUS('HorizontalPodAutoscaler')],
+    hasStatus: true,
+    storage: 'horizontalpodautoscalers',
+  }),
   r('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
   r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),

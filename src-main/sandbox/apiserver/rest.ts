@@ -10,7 +10,7 @@ import type { AuditContext } from './audit';
 import type { RequestInfo } from './requestinfo';
 import { applyPatch } from './patch';
 import { tableJson, type IncludeObject } from './tables';
-import { coreToEventsV1, eventsV1ToCore } from './events';
+import { conversionFor } from './conversions';
 import { parseLogOptions, streamLog, type LogProvider } from './logs';
 import type { MetricsProvider, ProxyProvider } from './providers';
 import { labelSelectorToString, parseLabelSelector } from './selectors';
@@ -118,8 +118,9 @@ interface View {
 const convertedJson = new WeakMap<KObject, string>();
 
 function viewOf(ri: ResourceInfo, e: Entry | { object: KObject; json: string }): View {
-  if (ri.group === 'events.k8s.io') {
-    const o = coreToEventsV1(e.object);
+  const conv = conversionFor(ri.group, ri.version, ri.resource);
+  if (conv) {
+    const o = conv.toView(e.object);
     return {
       object: o,
       json: () => {
@@ -154,7 +155,7 @@ function storageOf(ri: ResourceInfo): string {
 }
 
 function toStorage(ri: ResourceInfo, obj: KObject): KObject {
-  return ri.group === 'events.k8s.io' ? eventsV1ToCore(obj) : obj;
+  return conversionFor(ri.group, ri.version, ri.resource)?.toStorage(obj) ?? obj;
 }
 
 function checkBodyKind(ri: ResourceInfo, obj: KObject): void {

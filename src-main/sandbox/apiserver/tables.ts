@@ -295,6 +295,12 @@ const PRINTERS: Record<string, Printer> = {
     row: (h, now) => {
       const ref = h.spec?.scaleTargetRef ?? {};
       const current: any[] = h.status?.currentMetrics ?? [];
+      if (h.spec?.targetCPUUtilizationPercentage !== undefined) {
+        // autoscaling/v1 view
+        const cur = h.status?.currentCPUUtilizationPercentage;
+        const t = `cpu: ${cur !== undefined ? `${cur}%` : '<unknown>'}/${h.spec.targetCPUUtilizationPercentage}%`;
+        return [h.metadata.name, `${ref.kind}/${ref.name}`, t, String(h.spec?.minReplicas ?? 1), h.spec?.maxReplicas ?? 0, h.status?.currentReplicas ?? 0, age(h, now)];
+      }
       const targets = (h.spec?.metrics ?? []).map((m: any, idx: number) => {
         if (m.type !== 'Resource') return '<unknown>';
         const cur = current[idx]?.resource?.current;
