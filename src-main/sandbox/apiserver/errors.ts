@@ -88,6 +88,15 @@ export class ApiError extends Error {
     return new ApiError(410, 'Expired', `too old resource version: ${requested} (${oldest})`);
   }
 
+  /** A watch from a resourceVersion the store has not reached (e.g. a client that outlived a
+   *  sandbox restart). kube-apiserver answers so after waiting; clients then relist. */
+  static tooLargeResourceVersion(requested: number, current: number): ApiError {
+    return new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+      causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+      retryAfterSeconds: 1,
+    });
+  }
+
   static continueExpired(): ApiError {
     return new ApiError(
       410,

@@ -428,7 +428,7 @@ function watch(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo, ns: string | undefi
       (ev) => write(eventLine(ev)),
     );
   } catch (e) {
-    if (e instanceof ApiError && e.code === 410) {
+    if (e instanceof ApiError && (e.code === 410 || e.code === 504)) {
       // As kube-apiserver: 200, then one ERROR event carrying the Status.
       ctx.audit?.responseStarted({ code: 200 });
       res.write(`{"type":"ERROR","object":${JSON.stringify(e.toStatus())}}\n`);

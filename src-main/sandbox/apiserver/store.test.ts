@@ -181,6 +181,8 @@ describe('Store', () => {
     s.watch('pods', { resourceVersion: rv0 }, (ev) => replay.push(ev.type))();
     for (let i = 0; i < 10; i++) s.create('configmaps', { metadata: { name: `cm${i}`, namespace: 'shop' } });
     for (let i = 0; i < 6; i++) s.create('pods', pod(`q${i}`));
+    const big = err(() => s.watch('pods', { resourceVersion: String(Number(s.resourceVersion) + 100) }, () => {}));
+    expect(big.toStatus()).toMatchObject({ code: 504, reason: 'Timeout', details: { causes: [{ reason: 'ResourceVersionTooLarge' }] } });
     const e = err(() => s.watch('pods', { resourceVersion: rv0 }, () => {}));
     expect(e.code).toBe(410);
     expect(e.message).toMatch(/^too old resource version: \d+ \(\d+\)$/);

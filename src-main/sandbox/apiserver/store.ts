@@ -477,6 +477,7 @@ export class Store {
       const from = Number(rvStr);
       if (!Number.isInteger(from) || from < 0) throw ApiError.badRequest(`invalid resource version: ${rvStr}`);
       if (from < t.history.horizon) throw ApiError.tooOldResourceVersion(from, t.history.horizon);
+      if (from > this.rv) throw ApiError.tooLargeResourceVersion(from, this.rv);
       replay = [...t.history.since(from)];
     }
     t.watchers.add(w);
