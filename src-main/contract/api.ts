@@ -2,7 +2,7 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
-import type { AppInfo, ClusterConnection, ContextsSnapshot, MetricFamily } from './types';
+import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ResourceWindowFrame } from './types';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
@@ -14,6 +14,32 @@ export const api = {
   'contexts.watch': stream<ContextsSnapshot>('drop-oldest')(noInput),
   /** A context's connection state: connecting, connected (server version), or what failed and why. */
   'cluster.connection': stream<ClusterConnection>('drop-oldest')(z.object({ context: contextName }).strict()),
+  /** The resource kinds Orrery can list, with their columns. */
+  'resources.kinds': procedure<KindInfo[]>()(noInput),
+  /** A live, sorted, filtered window of one kind's rows: a snapshot, then deltas. */
+  'resources.window': stream<ResourceWindowFrame>('fail')(
+    z
+      .object({
+        /** Chosen by the client; names this view for resources.scroll. */
+        viewId: z.string().min(8).max(64),
+        context: contextName,
+        kind: z.string().min(1).max(253),
+        namespaces: z.array(z.string().max(63)).max(100).optional(),
+        name: z.string().max(253).optional(),
+        labelSelector: z.string().max(1000).optional(),
+        sort: z.string().max(100).default('name'),
+        descending: z.boolean().default(false),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+  ),
+  /** Moves an open window (scrolling); the new rows arrive on its stream. */
+  'resources.scroll': procedure<{ ok: true }>()(
+    z.object({ viewId: z.string().min(8).max(64), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+  ),
+  /** Namespace names of a context, live (for the namespace filter). */
+  'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */
   'diagnostics.metrics': procedure<MetricFamily[]>()(noInput),
 } as const;

@@ -106,3 +106,24 @@ export interface ResourceRow {
   /** One value per column of the kind, in order. */
   cells: Array<string | number | null>;
 }
+
+/** How a watched resource is doing: listing (with progress), live, or failing and why. */
+export interface SyncState {
+  phase: 'listing' | 'synced' | 'watching' | 'backoff' | 'forbidden' | 'stopped' | 'error';
+  synced: boolean;
+  /** Objects listed so far (listing) or in the cache. */
+  count?: number;
+  message?: string;
+  retryInMs?: number;
+  /** For forbidden: the permission that is missing. */
+  verb?: string;
+  resource?: string;
+  namespace?: string;
+}
+
+export type ResourceWindowFrame =
+  | { type: 'snapshot'; total: number; offset: number; rows: ResourceRow[] }
+  /** Indexes are positions within the window (0 = the row at `offset`). Apply: drop `removed`,
+   *  insert `inserted` in ascending index order, then replace `changed`. */
+  | { type: 'delta'; total: number; offset: number; removed: string[]; inserted: Array<{ index: number; row: ResourceRow }>; changed: Array<{ index: number; row: ResourceRow }> }
+  | { type: 'state'; state: SyncState };

@@ -3,9 +3,13 @@
 import type { Api } from '../contract/api';
 import type { Handlers } from '../contract/server';
 import type { AppInfo, HostKind } from '../contract/types';
+import { ClusterCaches } from './kube/clusters';
 import { ConnectionManager } from './kube/connections';
+import { kindInfos } from './kube/kinds/kinds';
 import { summarizeContexts } from './kube/kubeconfig';
 import { KubeconfigSource } from './kube/kubeconfig-source';
+import { ResourceViews } from './kube/resource-views';
+import { ContractError } from '../contract/errors';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface BackendOptions {
@@ -31,6 +35,11 @@ export function createBackend(options: BackendOptions): Backend {
   };
   const kubeconfig = new KubeconfigSource(options.kubeconfigPaths);
   const connections = new ConnectionManager(kubeconfig);
+  const caches = new ClusterCaches(connections, {
+    onWatchOpen: (context, r) => options.telemetry.watchConnections.inc({ context, resource: r.resource }),
+    onWatchClose: (context, r) => options.telemetry.watchConnections.dec({ context, resource: r.resource }),
+  });
+  const views = new ResourceViews(caches);
 
   const handlers: Handlers<Api> = {
     'app.info': () => info,
@@ -43,12 +52,29 @@ export function createBackend(options: BackendOptions): Backend {
       const unsubscribe = connections.watch(context, (state) => sink.push(state));
       sink.signal.addEventListener('abort', unsubscribe);
     },
+    'resources.kinds': () => kindInfos(),
+    'resources.window': (input, sink) => views.open(input, sink),
+    'resources.scroll': ({ viewId, offset, limit }) => views.scroll(viewId, offset, limit),
+    'cluster.namespaces': async ({ context }, sink) => {
+      const cache = await caches.cache(context).catch((err: Error) => {
+        throw new ContractError('UNAVAILABLE', err.message);
+      });
+      const handle = cache.acquire({ group: '', version: 'v1', resource: 'namespaces' });
+      const publish = () => sink.push([...handle.store.items()].map(([, o]) => o.metadata.name ?? '').sort());
+      const unsubscribe = handle.store.subscribe(publish);
+      void handle.synced(sink.signal).then(publish, () => undefined);
+      sink.signal.addEventListener('abort', () => {
+        unsubscribe();
+        handle.release();
+      });
+    },
     'diagnostics.metrics': () => options.telemetry.snapshot(),
   };
 
   return {
     handlers,
     dispose: () => {
+      void caches.dispose();
       connections.dispose();
       kubeconfig.dispose();
     },

@@ -1,0 +1,92 @@
+// The list views' backend: each open view is a WindowedQuery over the context's watch cache,
+// streaming a snapshot and then deltas of projected rows for its window only.
+import type { StreamSink } from '../../contract/server';
+import { ContractError } from '../../contract/errors';
+import type { ResourceRow, ResourceWindowFrame } from '../../contract/types';
+import { WindowedQuery, type SortSpec, type WindowDelta } from './cache/window';
+import type { KubeObject } from './cache/types';
+import type { ClusterCaches } from './clusters';
+import { findKind, toRow, type KindDef } from './kinds/kinds';
+import { toSyncState } from './sync-state';
+
+export interface WindowRequest {
+  viewId: string;
+  context: string;
+  kind: string;
+  namespaces?: string[];
+  name?: string;
+  labelSelector?: string;
+  sort: string;
+  descending: boolean;
+  offset: number;
+  limit: number;
+}
+
+function sortSpec(kind: KindDef, sort: string): SortSpec {
+  if (sort === 'name' || sort === 'namespace' || sort === 'age') return sort;
+  const column = kind.columns.find((c) => c.id === sort);
+  if (!column) throw new ContractError('BAD_INPUT', `kind ${kind.id} has no column "${sort}" to sort by`);
+  if (column.type === 'age') return { key: (o) => String(column.value(o as never) ?? '') };
+  return {
+    key: (o) => {
+      const v = column.value(o as never);
+      return column.type === 'num' ? (typeof v === 'number' ? v : parseFloat(String(v)) || 0) : String(v ?? '');
+    },
+  };
+}
+
+export class ResourceViews {
+  private views = new Map<string, { query: WindowedQuery<ResourceRow>; push: (d: WindowDelta<ResourceRow>) => void }>();
+
+  constructor(private readonly caches: ClusterCaches) {}
+
+  async open(req: WindowRequest, sink: StreamSink<ResourceWindowFrame>): Promise<void> {
+    const kind = findKind(req.kind);
+    if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${req.kind}"`);
+    if (this.views.has(req.viewId)) throw new ContractError('BAD_INPUT', `view ${req.viewId} is already open`);
+    const sort = sortSpec(kind, req.sort);
+    const cache = await this.caches.cache(req.context).catch((err: Error) => {
+      throw new ContractError('UNAVAILABLE', err.message);
+    });
+    if (sink.signal.aborted) return;
+    const handle = cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource });
+    const stopState = handle.onState((state) => sink.push({ type: 'state', state: toSyncState(state) }));
+    sink.push({ type: 'state', state: toSyncState(handle.state()) });
+
+    const project = (o: KubeObject) => toRow(kind, o);
+    const push = (d: WindowDelta<ResourceRow>) =>
+      sink.push({
+        type: 'delta',
+        total: d.total,
+        offset: d.offset,
+        removed: d.removed,
+        inserted: d.inserted.map(({ index, row }) => ({ index, row })),
+        changed: d.changed.map(({ index, row }) => ({ index, row })),
+      });
+    const query = new WindowedQuery<ResourceRow>(handle.store, {
+      filter: { namespaces: kind.namespaced ? req.namespaces : undefined, nameContains: req.name, labelSelector: req.labelSelector },
+      sort,
+      descending: req.descending,
+      project,
+      window: { offset: req.offset, limit: req.limit },
+      onDelta: push,
+    });
+    this.views.set(req.viewId, { query, push });
+    const snap = query.snapshot();
+    sink.push({ type: 'snapshot', total: snap.total, offset: snap.offset, rows: snap.rows.map((r) => r.row) });
+    sink.signal.addEventListener('abort', () => {
+      this.views.delete(req.viewId);
+      query.dispose();
+      stopState();
+      handle.release();
+    });
+  }
+
+  scroll(viewId: string, offset: number, limit: number) {
+    const view = this.views.get(viewId);
+    if (!view) throw new ContractError('NOT_FOUND', `no open view ${viewId}`);
+    const delta = view.query.setWindow({ offset, limit });
+    if (delta) view.push(delta);
+    return { ok: true as const };
+  }
+}

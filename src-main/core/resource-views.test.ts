@@ -1,0 +1,101 @@
+// The list views' backend end to end, in process: contract client -> backend -> watch cache ->
+// the sandbox API server over HTTPS.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Api } from '../contract/api';
+import { ContractClient, type ClientError } from '../contract/client';
+import { memoryTransportPair } from '../contract/memory-transport';
+import { serveConnection } from '../contract/server';
+import type { ResourceRow, ResourceWindowFrame, SyncState } from '../contract/types';
+import { seedShop, startHarness, type Harness } from '../sandbox/apiserver/testkit';
+import { createBackend, type Backend } from './backend';
+import { createTelemetry } from './telemetry/telemetry';
+
+let h: Harness;
+let backend: Backend;
+let client: ContractClient<Api>;
+
+beforeAll(async () => {
+  h = await startHarness();
+  seedShop(h.server.store);
+  for (let i = 0; i < 30; i++) {
+    h.server.store.create('pods', { metadata: { name: `batch-${String(i).padStart(2, '0')}`, namespace: i % 2 ? 'shop' : 'default', labels: { app: 'batch', parity: i % 2 ? 'odd' : 'even' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+  }
+  backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry() });
+  const pair = memoryTransportPair();
+  serveConnection(pair.server, (await import('../contract/api')).api, backend.handlers);
+  client = new ContractClient<Api>(async () => pair.client);
+});
+afterAll(async () => {
+  backend.dispose();
+  await h.server.stop();
+});
+
+/** Applies frames the way the renderer does, keeping the visible rows. */
+function openView(input: Parameters<typeof client.subscribe<'resources.window'>>[1]) {
+  const view = { rows: [] as ResourceRow[], total: -1, offset: 0, state: undefined as SyncState | undefined, error: undefined as ClientError | undefined };
+  const apply = (f: ResourceWindowFrame) => {
+    if (f.type === 'state') view.state = f.state;
+    else if (f.type === 'snapshot') Object.assign(view, { rows: f.rows, total: f.total, offset: f.offset });
+    else {
+      view.total = f.total;
+      view.offset = f.offset;
+      let rows = view.rows.filter((r) => !f.removed.includes(r.key));
+      for (const ins of f.inserted) rows.splice(ins.index, 0, ins.row); // indexes are within the window
+      rows = rows.map((r) => r);
+      for (const ch of f.changed) rows[ch.index] = ch.row;
+      view.rows = rows;
+    }
+  };
+  const cancel = client.subscribe('resources.window', input, { onData: (frames) => frames.forEach(apply), onError: (e) => (view.error = e) });
+  return { view, cancel };
+}
+
+describe('resources.window', () => {
+  it('lists the kinds with their columns', async () => {
+    const kinds = await client.call('resources.kinds');
+    expect(kinds.find((k) => k.id === 'pods')?.columns.map((c) => c.title)).toEqual(['Ready', 'Status', 'Restarts', 'Age', 'IP', 'Node']);
+  });
+
+  it('streams a sorted, filtered window, then deltas as the cluster changes', async () => {
+    const { view, cancel } = openView({ viewId: 'view-00000001', context: 'orrery-sandbox', kind: 'pods', namespaces: ['shop'], labelSelector: 'app=batch', sort: 'name', offset: 0, limit: 5 });
+    await expect.poll(() => view.total).toBe(15);
+    expect(view.rows.map((r) => r.name)).toEqual(['batch-01', 'batch-03', 'batch-05', 'batch-07', 'batch-09']);
+    expect(view.state?.synced).toBe(true);
+    h.server.store.create('pods', { metadata: { name: 'batch-00a', namespace: 'shop', labels: { app: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+    await expect.poll(() => view.rows[0]?.name).toBe('batch-00a');
+    expect(view.total).toBe(16);
+    h.server.store.delete('pods', 'shop', 'batch-00a');
+    await expect.poll(() => view.rows[0]?.name).toBe('batch-01');
+    // Scrolling moves the window; rows arrive on the same stream.
+    await client.call('resources.scroll', { viewId: 'view-00000001', offset: 10, limit: 5 });
+    await expect.poll(() => view.rows.map((r) => r.name)).toEqual(['batch-21', 'batch-23', 'batch-25', 'batch-27', 'batch-29']);
+    cancel();
+  });
+
+  it('sorts by a column, descending', async () => {
+    const { view, cancel } = openView({ viewId: 'view-00000002', context: 'orrery-sandbox', kind: 'pods', name: 'batch-1', sort: 'name', descending: true, offset: 0, limit: 3 });
+    await expect.poll(() => view.rows.map((r) => r.name)).toEqual(['batch-19', 'batch-18', 'batch-17']);
+    cancel();
+  });
+
+  it('rejects an unknown sort column and an unknown kind with typed errors', async () => {
+    const a = openView({ viewId: 'view-00000003', context: 'orrery-sandbox', kind: 'pods', sort: 'bogus', offset: 0, limit: 5 });
+    const b = openView({ viewId: 'view-00000004', context: 'orrery-sandbox', kind: 'widgets', sort: 'name', offset: 0, limit: 5 });
+    await expect.poll(() => [a.view.error?.code, b.view.error?.code]).toEqual(['BAD_INPUT', 'NOT_FOUND']);
+  });
+
+  it('shows which permission is missing when the viewer lists secrets', async () => {
+    const { view, cancel } = openView({ viewId: 'view-00000005', context: 'orrery-sandbox-viewer', kind: 'secrets', sort: 'name', offset: 0, limit: 5 });
+    await expect.poll(() => view.state?.phase).toBe('forbidden');
+    expect(view.state).toMatchObject({ verb: 'list', resource: 'secrets' });
+    expect(view.state?.message).toContain('cannot list resource "secrets"');
+    cancel();
+  });
+
+  it('streams namespace names for the namespace filter', async () => {
+    const names: string[][] = [];
+    const cancel = client.subscribe('cluster.namespaces', { context: 'orrery-sandbox' }, { onData: (items) => names.push(...items) });
+    await expect.poll(() => names.at(-1)).toEqual(expect.arrayContaining(['default', 'kube-system', 'shop']));
+    cancel();
+  });
+});
