@@ -129,23 +129,44 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
   let budget = o.limitBytes ?? Infinity;
   let ended = false;
   let unsubscribe = () => {};
+  // Lines are coalesced into one write per tick (or per 64 KiB), not one TLS record per line.
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending = [];
+    pendingBytes = 0;
+    res.write(chunk);
+  };
   const finish = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
+    flush();
     res.end();
     onDone();
   };
   const emit = (l: LogLine): boolean => {
     let s = o.timestamps ? `${l.time} ${l.text}\n` : `${l.text}\n`;
-    if (Buffer.byteLength(s) > budget) {
+    let n = Buffer.byteLength(s);
+    if (n > budget) {
       s = Buffer.from(s).subarray(0, budget).toString();
-      budget = 0;
-    } else budget -= Buffer.byteLength(s);
-    res.write(s);
+      n = budget;
+    }
+    budget -= n;
+    pending.push(s);
+    pendingBytes += n;
     if (budget <= 0) {
       finish();
       return false;
+    }
+    if (pendingBytes >= 64 * 1024) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
     }
     return true;
   };
@@ -158,6 +179,7 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
   if (o.tailLines !== undefined) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);
   for (const l of lines) if (!emit(l)) return;
   if (!o.follow || !log.running()) return finish();
+  flush();
   res.flushHeaders();
   res.on('close', finish);
   unsubscribe = log.follow(
@@ -165,6 +187,7 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
       if (!ended) emit(l);
     },
     finish,
+    // Paused while the socket is full or a chunk is waiting to be written.
     { paused: () => res.writableNeedDrain, onDrain: (cb) => void res.once('drain', cb) },
   );
 }
