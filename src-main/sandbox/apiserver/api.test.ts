@@ -299,6 +299,8 @@ describe('authorization', () => {
       message: 'secrets "s-00" is forbidden: User "viewer" cannot get resource "secrets" in API group "" in the namespace "default"',
       reason: 'Forbidden', details: { name: 's-00', kind: 'secrets' }, code: 403,
     });
+    const postStatus = await api(h.server, 'POST', '/api/v1/namespaces/shop/pods/x/status', { body: {} });
+    expect(postStatus.status).toBe(405);
     const path = await api(h.server, 'GET', '/logs/', { user: 'viewer' });
     expect(path.json.message).toBe('forbidden: User "viewer" cannot get path "/logs/"');
   });

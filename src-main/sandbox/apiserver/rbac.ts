@@ -193,6 +193,8 @@ export function bootstrapPolicy(viewers: string[]): { resource: string; object: 
     cr('orrery:cluster-reader', [
       { apiGroups: [''], resources: ['nodes', 'nodes/status'], verbs: READ },
       { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: READ },
+      // Read-only Prometheus/metrics access through the API server (GET only; not in upstream view).
+      { apiGroups: [''], resources: ['services/proxy'], verbs: ['get'] },
       { apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings'], verbs: READ },
     ]),
     crb('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),

@@ -178,6 +178,10 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
     if (ri.virtual === 'metrics') return metrics(ctx, deps, ri);
     if (ri.virtual === 'review') return await review(ctx, deps, ri);
     if (!info.subresource && !ri.verbs.includes(info.verb)) throw ApiError.methodNotAllowed();
+    if (info.subresource && info.subresource !== 'proxy') {
+      const sub = ri.subresources!.find((x) => x.name === info.subresource)!;
+      if (!sub.verbs.includes(info.verb)) throw ApiError.methodNotAllowed();
+    }
     switch (info.subresource) {
       case 'log':
         return podLog(ctx, deps);
