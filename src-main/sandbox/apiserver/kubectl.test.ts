@@ -227,6 +227,16 @@ describe('kubectl against the sandbox', () => {
     expect(h.server.store.get('configmaps', 'shop', 'web-config')!.data).toEqual({ LOG_LEVEL: 'debug' });
   });
 
+  it('apply --server-side creates and merges (without field ownership)', async () => {
+    const cm = (data: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa', namespace: 'shop' }, data });
+    const first = await h.kubectl(['apply', '--server-side', '-f', '-'], { input: cm({ a: '1' }) });
+    expect(first.stderr).toBe('');
+    expect(first.stdout.trim()).toBe('configmap/ssa serverside-applied');
+    const second = await h.kubectl(['apply', '--server-side', '-f', '-'], { input: cm({ a: '2', b: '3' }) });
+    expect(second.stderr).toBe('');
+    expect(h.server.store.get('configmaps', 'shop', 'ssa')!.data).toEqual({ a: '2', b: '3' });
+  });
+
   it('logs --since, --limit-bytes and --previous behave like the kubelet', async () => {
     const buf = new ContainerLogBuffer();
     const old = new Date(Date.now() - 3600_000).toISOString().replace('Z', '000000Z'); // RFC3339Nano

@@ -216,7 +216,7 @@ export function applyPatch(contentType: string, target: Json, body: string): Jso
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+        `the body of the request was in an unknown format - accepted media types include: ${[...PATCH_TYPES, 'application/apply-patch+yaml'].join(', ')}`,
       );
   }
 }

@@ -8,7 +8,8 @@ import { apiVersionOf, findResource, type ResourceInfo } from './resources';
 import type { Authorizer, UserInfo } from './rbac';
 import type { AuditContext } from './audit';
 import type { RequestInfo } from './requestinfo';
-import { applyPatch } from './patch';
+import { applyPatch, strategicMergePatch } from './patch';
+import { parse as parseYaml } from 'yaml';
 import { tableJson, type IncludeObject } from './tables';
 import { conversionFor } from './conversions';
 import { parseLogOptions, streamLog, type LogProvider } from './logs';
@@ -248,6 +249,33 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
       }
       case 'patch': {
         const body = await readBody(ctx.req);
+        const contentType = String(ctx.req.headers['content-type'] ?? '');
+        if (contentType.startsWith('application/apply-patch+yaml')) {
+          // Server-side apply, simplified: create or merge the applied configuration.
+          // No managedFields or field ownership: no conflicts, and fields dropped from a later
+          // apply are not removed.
+          const applied = parseApplyBody(body);
+          ctx.audit?.requestObject(JSON.stringify(applied));
+          checkBodyKind(ri, applied);
+          applied.metadata ??= {};
+          if (applied.metadata.name && applied.metadata.name !== info.name) {
+            throw ApiError.badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${info.name})`);
+          }
+          applied.metadata.name = info.name!;
+          if (ns) applied.metadata.namespace = ns;
+          const existing = store.getEntry(storage, ns, info.name!);
+          if (!existing) {
+            if (status) throw ApiError.notFound(ri.resource, ri.group, info.name!);
+            if (ri.hasStatus && ri.resource !== 'namespaces') delete applied.status;
+            const created = store.create(storage, toStorage(ri, applied), ns, { dryRun });
+            return ctx.send(201, render(ri, written(ri, store, ns, created, dryRun), mode));
+          }
+          const merged = strategicMergePatch(clone(viewOf(ri, existing).object), applied) as KObject;
+          merged.metadata.resourceVersion = applied.metadata.resourceVersion || String(existing.rv);
+          const converted = toStorage(ri, merged);
+          const updated = status ? store.updateStatus(storage, converted, { dryRun }) : store.update(storage, converted, { dryRun });
+          return ctx.send(200, render(ri, written(ri, store, ns, updated, dryRun), mode));
+        }
         ctx.audit?.requestObject(isJson(body) ? body : undefined);
         const cur = store.mustGet(storage, ns, info.name!);
         const before = clone(viewOf(ri, cur).object);
@@ -321,6 +349,17 @@ function parseDryRun(q: URLSearchParams): boolean {
 function written(ri: ResourceInfo, store: Store, ns: string | undefined, obj: KObject, dryRun: boolean): View {
   if (dryRun) return viewOf(ri, { object: obj, json: JSON.stringify(obj) });
   return viewOf(ri, store.mustGet(storageOf(ri), ns, obj.metadata.name!));
+}
+
+function parseApplyBody(body: string): KObject {
+  let obj: unknown;
+  try {
+    obj = parseYaml(body);
+  } catch (e) {
+    throw ApiError.badRequest(`error decoding YAML: ${(e as Error).message}`);
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw ApiError.badRequest('apply body must be an object');
+  return obj as KObject;
 }
 
 function isJson(s: string): boolean {
