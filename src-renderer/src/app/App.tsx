@@ -1,11 +1,32 @@
 import { useEffect, useMemo, useState } from 'react';
+import type { KindInfo } from '../../../src-main/contract/types';
 import { CommandPalette, type Command } from '../components/CommandPalette';
 import { StatusBar } from '../components/StatusBar';
 import { TopBar } from '../components/TopBar';
+import { useCall, useLatest } from '../api/hooks';
+import { kindTitle } from '../views/kind-title';
 import { views } from '../views/registry';
 import { useContexts } from './contexts';
 import { useRoute } from './route';
 import { useTheme, type ThemeChoice } from './theme';
+
+/** Context and namespace follow the user from view to view; view-specific filters do not. */
+function navParams(current: URLSearchParams, extra: Record<string, string> = {}): string {
+  const next = new URLSearchParams();
+  for (const key of ['ctx', 'ns']) {
+    const v = current.get(key);
+    if (v) next.set(key, v);
+  }
+  for (const [k, v] of Object.entries(extra)) next.set(k, v);
+  return next.toString();
+}
+
+function categories(kinds: KindInfo[] | undefined): Array<[string, KindInfo[]]> {
+  const order = ['Workloads', 'Network', 'Config', 'Storage', 'Access', 'Cluster'];
+  const groups = new Map<string, KindInfo[]>();
+  for (const k of kinds ?? []) groups.set(k.category, [...(groups.get(k.category) ?? []), k]);
+  return [...groups.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+}
 
 export function App() {
   const route = useRoute();
@@ -13,6 +34,8 @@ export function App() {
   const { snapshot, selected } = useContexts();
   const [paletteOpen, setPaletteOpen] = useState(false);
   const namespace = route.params.get('ns') ?? undefined;
+  const kinds = useCall('resources.kinds');
+  const namespaces = useLatest('cluster.namespaces', { context: selected ?? '' }, undefined, !selected).value;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -26,7 +49,10 @@ export function App() {
   }, []);
 
   const commands = useMemo<Command[]>(() => {
-    const list: Command[] = views.map((v) => ({ id: `view:${v.id}`, group: 'Go to', title: v.title, keywords: v.keywords, run: () => route.navigate(v.id) }));
+    const list: Command[] = views.filter((v) => v.nav).map((v) => ({ id: `view:${v.id}`, group: 'Go to', title: v.title, keywords: v.keywords, run: () => route.navigate(v.id) }));
+    for (const k of kinds.data ?? []) {
+      list.push({ id: `kind:${k.id}`, group: 'Go to', title: kindTitle(k), keywords: `${k.resource} ${k.category}`, run: () => route.navigate('resources', { kind: k.id, sort: undefined, desc: undefined, q: undefined, sel: undefined }) });
+    }
     for (const c of snapshot?.contexts ?? []) {
       list.push({ id: `ctx:${c.name}`, group: 'Context', title: c.name, keywords: `${c.cluster} ${c.server ?? ''}`, run: () => route.setParams({ ctx: c.name }) });
     }
@@ -34,7 +60,7 @@ export function App() {
       list.push({ id: `theme:${t}`, group: 'Theme', title: t === 'system' ? 'Follow the OS' : t[0]!.toUpperCase() + t.slice(1), run: () => theme.setChoice(t) });
     }
     return list;
-  }, [snapshot, route, theme]);
+  }, [snapshot, route, theme, kinds.data]);
 
   const view = views.find((v) => v.id === route.view);
   const View = view?.component;
@@ -44,6 +70,7 @@ export function App() {
         snapshot={snapshot}
         context={selected}
         namespace={namespace}
+        namespaces={namespaces}
         theme={theme.choice}
         onContext={(ctx) => route.setParams({ ctx })}
         onNamespace={(ns) => route.setParams({ ns })}
@@ -51,10 +78,25 @@ export function App() {
         onPalette={() => setPaletteOpen(true)}
       />
       <nav className="sidenav" aria-label="Views">
-        {views.map((v) => (
-          <a key={v.id} href={`#/${v.id}?${route.params.toString()}`} className={v.id === route.view ? 'active' : undefined} aria-current={v.id === route.view ? 'page' : undefined}>
-            {v.title}
-          </a>
+        {views
+          .filter((v) => v.nav)
+          .map((v) => (
+            <a key={v.id} href={`#/${v.id}?${navParams(route.params)}`} className={v.id === route.view ? 'active' : undefined} aria-current={v.id === route.view ? 'page' : undefined}>
+              {v.title}
+            </a>
+          ))}
+        {categories(kinds.data).map(([category, list]) => (
+          <div key={category}>
+            <div className="nav-group">{category}</div>
+            {list.map((k) => {
+              const active = route.view === 'resources' && (route.params.get('kind') ?? 'pods') === k.id;
+              return (
+                <a key={k.id} href={`#/resources?${navParams(route.params, { kind: k.id })}`} className={active ? 'active' : undefined} aria-current={active ? 'page' : undefined}>
+                  {kindTitle(k)}
+                </a>
+              );
+            })}
+          </div>
         ))}
       </nav>
       <main className="content">{View ? <View /> : <div className="notice">No view named “{route.view}”.</div>}</main>

@@ -7,6 +7,8 @@ export function TopBar(props: {
   snapshot?: ContextsSnapshot;
   context?: string;
   namespace?: string;
+  /** Namespaces of the connected cluster, when known. */
+  namespaces?: string[];
   theme: ThemeChoice;
   onContext(name: string): void;
   onNamespace(ns: string | undefined): void;
@@ -14,7 +16,7 @@ export function TopBar(props: {
   onPalette(): void;
 }) {
   const contextInfo = props.snapshot?.contexts.find((c) => c.name === props.context);
-  const namespaces = [...new Set([contextInfo?.namespace, props.namespace].filter((n): n is string => !!n))];
+  const namespaces = [...new Set([...(props.namespaces ?? []), contextInfo?.namespace, props.namespace].filter((n): n is string => !!n))].sort();
   return (
     <header className="topbar">
       <div className="brand">

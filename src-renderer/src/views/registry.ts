@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { ContextsView } from './ContextsView';
 import { DiagnosticsView } from './DiagnosticsView';
+import { ResourcesView } from './ResourcesView';
 
 export interface ViewDef {
   id: string;
@@ -9,9 +10,12 @@ export interface ViewDef {
   /** Words the command palette also matches. */
   keywords: string;
   component: ComponentType;
+  /** Listed in the navigation (resource lists are listed per kind instead). */
+  nav: boolean;
 }
 
 export const views: ViewDef[] = [
-  { id: 'contexts', title: 'Contexts', keywords: 'kubeconfig clusters connect', component: ContextsView },
-  { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView },
+  { id: 'contexts', title: 'Contexts', keywords: 'kubeconfig clusters connect', component: ContextsView, nav: true },
+  { id: 'resources', title: 'Resources', keywords: 'list kinds', component: ResourcesView, nav: false },
+  { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView, nav: true },
 ];

@@ -1,0 +1,76 @@
+// With no kubeconfig, Orrery opens on the sandbox cluster; its resources are browsable live.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, startOrrery, test, watchForErrors, type Orrery } from './orrery';
+
+let orrery: Orrery;
+let kubeconfig: string;
+
+test.beforeAll(async () => {
+  const home = mkdtempSync(join(tmpdir(), 'orrery-home-'));
+  orrery = await startOrrery({ env: { KUBECONFIG: '', HOME: home } });
+  kubeconfig = /kubeconfig (\S+),/.exec(orrery.output())![1]!;
+});
+test.afterAll(async () => orrery.stop());
+
+const kubectl = (...args: string[]) => execFileSync('kubectl', ['--kubeconfig', kubeconfig, ...args], { encoding: 'utf8' });
+
+test('opens on the sandbox cluster and shows its contexts, connected', async ({ page }) => {
+  const check = watchForErrors(page);
+  expect(orrery.output()).toContain('No kubeconfig found');
+  await page.goto(orrery.url);
+  const rows = page.getByTestId('contexts-table').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.nth(0)).toContainText('orrery-sandbox');
+  await expect(rows.nth(1)).toContainText('orrery-sandbox-viewer');
+  await expect(page.getByTestId('cluster-state')).toHaveAttribute('data-state', 'connected');
+  await expect(page.getByTestId('connection-panel')).toContainText(/Connected — Kubernetes v1\.\d+/);
+  check();
+});
+
+test('lists pods live with kubectl-like columns, filters and sorts them', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.getByRole('link', { name: 'Pods', exact: true }).click();
+  const rows = page.getByTestId('resource-rows').getByRole('row');
+  await expect(page.getByTestId('sync-state')).toContainText('live');
+  await expect(rows.filter({ hasText: 'Running' })).toHaveCount(18, { timeout: 20_000 }); // 17 constellation pods + Prometheus
+  // Filter by name with "/" and typing.
+  await page.keyboard.press('/');
+  await page.keyboard.type('cart-');
+  await expect(rows).toHaveCount(2);
+  await expect(page).toHaveURL(/q=cart-/);
+  // Label selector and a namespace column sort.
+  await page.getByLabel('Filter by name').fill('');
+  await page.getByLabel('Label selector').fill('app.kubernetes.io/name=catalog');
+  await expect(rows).toHaveCount(3);
+  // Deleting a pod with kubectl: the list follows (the ReplicaSet replaces it).
+  const victim = (await rows.first().getAttribute('data-name'))!;
+  kubectl('delete', 'pod', '-n', 'shop', victim, '--wait=false');
+  await expect(rows.filter({ hasText: victim })).toHaveCount(0, { timeout: 20_000 });
+  await expect(rows.filter({ hasText: 'Running' })).toHaveCount(3, { timeout: 20_000 });
+  check();
+});
+
+test('sorts by a column and keeps the choice in the URL', async ({ page }) => {
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/resources?kind=deployments'));
+  const rows = page.getByTestId('resource-rows').getByRole('row');
+  await expect(rows).toHaveCount(8);
+  await expect(rows.first()).toHaveAttribute('data-name', 'cache');
+  await page.getByRole('columnheader', { name: /^Name( [▲▼])?$/ }).click(); // name descending
+  await expect(rows.first()).toHaveAttribute('data-name', 'payments');
+  await expect(page).toHaveURL(/desc=1/);
+  await page.reload();
+  await expect(rows.first()).toHaveAttribute('data-name', 'payments');
+});
+
+test('the read-only context is told which permission it lacks', async ({ page }) => {
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/resources?kind=secrets&ctx=orrery-sandbox-viewer'));
+  await expect(page.getByTestId('sync-state')).toHaveAttribute('data-phase', 'forbidden');
+  await expect(page.getByTestId('sync-state')).toContainText('Forbidden: you may not list secrets');
+  await expect(page.getByTestId('forbidden')).toContainText('cannot list resource "secrets"');
+});
