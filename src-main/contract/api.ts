@@ -2,7 +2,7 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
-import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ResourceWindowFrame } from './types';
+import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame } from './types';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
@@ -37,6 +37,19 @@ export const api = {
   /** Moves an open window (scrolling); the new rows arrive on its stream. */
   'resources.scroll': procedure<{ ok: true }>()(
     z.object({ viewId: z.string().min(8).max(64), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }).strict(),
+  ),
+  /** One object, live: summary, conditions, containers, owners, owned objects, events. */
+  'resources.detail': stream<ObjectDetail>('drop-oldest')(
+    z
+      .object({
+        context: contextName,
+        kind: z.string().min(1).max(253),
+        namespace: z.string().max(63).optional(),
+        name: z.string().min(1).max(253),
+        /** Show Secret values; only on the user's explicit request. */
+        reveal: z.boolean().default(false),
+      })
+      .strict(),
   ),
   /** Namespace names of a context, live (for the namespace filter). */
   'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),

@@ -127,3 +127,54 @@ export type ResourceWindowFrame =
    *  insert `inserted` in ascending index order, then replace `changed`. */
   | { type: 'delta'; total: number; offset: number; removed: string[]; inserted: Array<{ index: number; row: ResourceRow }>; changed: Array<{ index: number; row: ResourceRow }> }
   | { type: 'state'; state: SyncState };
+
+/** A reference to another object, with its health when Orrery knows its kind. */
+export interface ObjectRef {
+  kind: string;
+  /** Kind id for navigation (pods, deployments...), when Orrery lists that kind. */
+  kindId?: string;
+  name: string;
+  namespace?: string;
+  uid?: string;
+  health?: Health;
+}
+
+export interface EventSummary {
+  type: string;
+  reason: string;
+  message: string;
+  count: number;
+  lastSeen: string | null;
+  source?: string;
+}
+
+export interface ContainerDetail {
+  name: string;
+  init: boolean;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  state: string;
+  /** Why the current state is what it is (e.g. CrashLoopBackOff: back-off restarting...). */
+  stateDetail?: string;
+  lastTermination?: { reason: string; exitCode?: number; finishedAt?: string; message?: string };
+  probes: Array<{ kind: 'liveness' | 'readiness' | 'startup'; summary: string; lastResult?: string }>;
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+export interface ObjectDetail {
+  kind: KindInfo;
+  /** The object as served, with Secret values masked unless revealed. */
+  object: unknown;
+  health?: Health;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+  containers: ContainerDetail[];
+  owners: ObjectRef[];
+  owned: ObjectRef[];
+  events: EventSummary[];
+  /** Secret values are masked; true once the user revealed them. */
+  revealed: boolean;
+  /** The object no longer exists (deleted while open). */
+  gone?: boolean;
+}

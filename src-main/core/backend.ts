@@ -9,6 +9,7 @@ import { kindInfos } from './kube/kinds/kinds';
 import { summarizeContexts } from './kube/kubeconfig';
 import { KubeconfigSource } from './kube/kubeconfig-source';
 import { ResourceViews } from './kube/resource-views';
+import { streamDetail } from './kube/detail-streams';
 import { ContractError } from '../contract/errors';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -54,12 +55,12 @@ export function createBackend(options: BackendOptions): Backend {
     },
     'resources.kinds': () => kindInfos(),
     'resources.window': (input, sink) => views.open(input, sink),
+    'resources.detail': (input, sink) => streamDetail(caches, input, sink),
     'resources.scroll': ({ viewId, offset, limit }) => views.scroll(viewId, offset, limit),
     'cluster.namespaces': async ({ context }, sink) => {
-      const cache = await caches.cache(context).catch((err: Error) => {
+      const handle = await caches.acquire(context, { group: '', version: 'v1', resource: 'namespaces' }).catch((err: Error) => {
         throw new ContractError('UNAVAILABLE', err.message);
       });
-      const handle = cache.acquire({ group: '', version: 'v1', resource: 'namespaces' });
       const publish = () => sink.push([...handle.store.items()].map(([, o]) => o.metadata.name ?? '').sort());
       const unsubscribe = handle.store.subscribe(publish);
       void handle.synced(sink.signal).then(publish, () => undefined);

@@ -2,7 +2,9 @@
 // manager's current client, so a kubeconfig edit (new token, new CA) applies to the next request
 // without tearing the cache down.
 import type { IncomingMessage } from 'node:http';
-import { WatchCache, type WatchTelemetry } from './cache/cache';
+import { WatchCache, type CacheHandle, type WatchTelemetry } from './cache/cache';
+import type { IndexFn } from './cache/store';
+import type { KindInfo } from '../../contract/types';
 import type { WatchClient } from './cache/reflector';
 import type { ConnectionManager } from './connections';
 import type { KubeRequest } from './kube-client';
@@ -34,8 +36,21 @@ export class ClusterCaches {
     return cache;
   }
 
+  /** A kind's cache handle, always with the same store options (indexes are fixed at first use). */
+  async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'>): Promise<CacheHandle> {
+    const cache = await this.cache(context);
+    const indexers = extraIndexers[kind.resource];
+    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, indexers ? { store: { indexers } } : {});
+  }
+
   async dispose() {
     await Promise.all([...this.caches.values()].map((c) => c.close()));
     this.caches.clear();
   }
 }
+
+/** Indexes some kinds need beyond namespace/label/owner/node. */
+const extraIndexers: Record<string, Record<string, IndexFn>> = {
+  // Events of one object, for detail pages.
+  events: { involved: (o) => (o as { involvedObject?: { uid?: string } }).involvedObject?.uid },
+};

@@ -45,11 +45,10 @@ export class ResourceViews {
     if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${req.kind}"`);
     if (this.views.has(req.viewId)) throw new ContractError('BAD_INPUT', `view ${req.viewId} is already open`);
     const sort = sortSpec(kind, req.sort);
-    const cache = await this.caches.cache(req.context).catch((err: Error) => {
+    const handle = await this.caches.acquire(req.context, kind).catch((err: Error) => {
       throw new ContractError('UNAVAILABLE', err.message);
     });
-    if (sink.signal.aborted) return;
-    const handle = cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource });
+    if (sink.signal.aborted) return handle.release();
     const stopState = handle.onState((state) => sink.push({ type: 'state', state: toSyncState(state) }));
     sink.push({ type: 'state', state: toSyncState(handle.state()) });
 

@@ -233,7 +233,7 @@ export class Reflector {
       intent: this.intent('list'),
     };
     const res = await this.opts.client.send(req);
-    const text = await readBody(res, 1024 * 1024 * 1024);
+    const text = await withAbort(res, signal, () => readBody(res, 1024 * 1024 * 1024));
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 299) throw statusError(status, text, req, this.opts.client);
     return parseListPage(text, this.describe());
@@ -264,8 +264,9 @@ export class Reflector {
     let opened = false;
     try {
       const res = await this.opts.client.send(req);
+      const detach = destroyOnAbort(res, local.signal);
       if (res.statusCode !== 200) {
-        const text = await readBody(res);
+        const text = await withAbort(res, local.signal, () => readBody(res));
         throw statusError(res.statusCode ?? 0, text, req, this.opts.client);
       }
       opened = true;
@@ -287,6 +288,7 @@ export class Reflector {
         if (stalled && !signal.aborted) return 'ended';
         throw err;
       } finally {
+        detach();
         res.destroy();
       }
       if (outcome) return outcome;
@@ -315,6 +317,24 @@ export class Reflector {
     else if (type !== 'BOOKMARK') throw new KubeApiError('server', `${this.describe()}: unknown watch event type "${type}"`);
     if (typeof rv === 'string' && rv !== '') this.rv = rv;
     return undefined;
+  }
+}
+
+/** An abort that lands between the response headers and the first read would otherwise leave
+ *  the body stream open forever: destroy it explicitly. Returns a function to detach. */
+function destroyOnAbort(res: IncomingMessage, signal: AbortSignal): () => void {
+  const destroy = () => res.destroy(new Error('aborted'));
+  if (signal.aborted) destroy();
+  else signal.addEventListener('abort', destroy);
+  return () => signal.removeEventListener('abort', destroy);
+}
+
+async function withAbort<T>(res: IncomingMessage, signal: AbortSignal, read: () => Promise<T>): Promise<T> {
+  const detach = destroyOnAbort(res, signal);
+  try {
+    return await read();
+  } finally {
+    detach();
   }
 }
 
