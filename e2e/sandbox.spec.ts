@@ -74,3 +74,33 @@ test('the read-only context is told which permission it lacks', async ({ page })
   await expect(page.getByTestId('sync-state')).toContainText('Forbidden: you may not list secrets');
   await expect(page.getByTestId('forbidden')).toContainText('cannot list resource "secrets"');
 });
+
+test('a row opens the object page with its owner chain, containers and events', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/resources?kind=pods&q=payments'));
+  const rows = page.getByTestId('resource-rows').getByRole('row');
+  await expect(rows).toHaveCount(2);
+  await rows.first().click();
+  await expect(page.getByTestId('object-view')).toBeVisible();
+  await expect(page.getByTestId('object-health')).toHaveText('Running, all containers ready');
+  await expect(page.getByTestId('owners')).toContainText(/ReplicaSet\/payments-\w+/);
+  await expect(page.getByTestId('container')).toContainText('Readiness probe');
+  await expect(page.getByTestId('events')).toContainText('Started');
+  // Up the owner chain to the Deployment, which lists what it owns.
+  await page.getByTestId('owners').getByRole('link', { name: 'Deployment/payments' }).click();
+  await expect(page.getByTestId('owned')).toContainText(/ReplicaSet\/payments-\w+/);
+  await expect(page.getByTestId('yaml')).toContainText('kind: Deployment');
+  check();
+});
+
+test('Secret values stay masked until revealed', async ({ page }) => {
+  kubectl('create', 'secret', 'generic', 'api-key', '-n', 'shop', '--from-literal=token=s3cr3t-value');
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/object?kind=secrets&on=shop&name=api-key'));
+  const yaml = page.getByTestId('yaml');
+  await expect(yaml).toContainText('token: ••••••');
+  await expect(yaml).not.toContainText(Buffer.from('s3cr3t-value').toString('base64'));
+  await page.getByTestId('reveal').click();
+  await expect(yaml).toContainText(Buffer.from('s3cr3t-value').toString('base64'));
+});

@@ -10,6 +10,7 @@ import { useRoute } from '../app/route';
 import { formatAge, useNow } from '../components/age';
 import { HealthDot } from '../components/HealthBadge';
 import { kindTitle } from './kind-title';
+import { objectHref } from './ObjectView';
 
 const rowHeight = 28;
 
@@ -152,6 +153,11 @@ function ResourceTable(props: {
                 role="row"
                 className="rtable-row"
                 data-name={row?.name}
+                tabIndex={row ? 0 : -1}
+                onClick={() => row && (location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId: kind.id, namespace: row.namespace, name: row.name }))}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter' && row) location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId: kind.id, namespace: row.namespace, name: row.name });
+                }}
                 style={{ ...gridStyle, position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}
                 aria-rowindex={item.index + 1}
               >

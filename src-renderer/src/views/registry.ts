@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { ContextsView } from './ContextsView';
 import { DiagnosticsView } from './DiagnosticsView';
+import { ObjectView } from './ObjectView';
 import { ResourcesView } from './ResourcesView';
 
 export interface ViewDef {
@@ -17,5 +18,6 @@ export interface ViewDef {
 export const views: ViewDef[] = [
   { id: 'contexts', title: 'Contexts', keywords: 'kubeconfig clusters connect', component: ContextsView, nav: true },
   { id: 'resources', title: 'Resources', keywords: 'list kinds', component: ResourcesView, nav: false },
+  { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
   { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView, nav: true },
 ];
