@@ -2,7 +2,7 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
-import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame } from './types';
+import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult } from './types';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
@@ -48,6 +48,25 @@ export const api = {
         name: z.string().min(1).max(253),
         /** Show Secret values; only on the user's explicit request. */
         reveal: z.boolean().default(false),
+      })
+      .strict(),
+  ),
+  /** Which actions the user may take on an object (each checked with SelfSubjectAccessReview). */
+  'resources.permissions': procedure<ActionPermission[]>()(
+    z.object({ context: contextName, kind: z.string().min(1).max(253), namespace: z.string().max(63).optional(), name: z.string().min(1).max(253) }).strict(),
+  ),
+  /** Scale, restart a rollout, delete, cordon/uncordon, or replace with edited YAML. */
+  'resources.action': procedure<ActionResult>()(
+    z
+      .object({
+        context: contextName,
+        kind: z.string().min(1).max(253),
+        namespace: z.string().max(63).optional(),
+        name: z.string().min(1).max(253),
+        action: z.enum(['scale', 'restart', 'delete', 'cordon', 'uncordon', 'edit']),
+        replicas: z.number().int().min(0).max(100_000).optional(),
+        /** For edit: the whole object as YAML. */
+        yaml: z.string().max(2_000_000).optional(),
       })
       .strict(),
   ),

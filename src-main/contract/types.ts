@@ -178,3 +178,19 @@ export interface ObjectDetail {
   /** The object no longer exists (deleted while open). */
   gone?: boolean;
 }
+
+export type ActionName = 'scale' | 'restart' | 'delete' | 'cordon' | 'uncordon' | 'edit';
+
+/** Whether the user may do an action, and if not, why (from SelfSubjectAccessReview). */
+export interface ActionPermission {
+  action: ActionName;
+  allowed: boolean;
+  /** The verb and resource checked, e.g. "patch deployments/scale". */
+  checked: string;
+  reason?: string;
+}
+
+export interface ActionResult {
+  ok: true;
+  message: string;
+}

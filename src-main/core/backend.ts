@@ -10,6 +10,7 @@ import { summarizeContexts } from './kube/kubeconfig';
 import { KubeconfigSource } from './kube/kubeconfig-source';
 import { ResourceViews } from './kube/resource-views';
 import { streamDetail } from './kube/detail-streams';
+import { permissions, resolveTarget, runAction } from './kube/actions';
 import { ContractError } from '../contract/errors';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -41,6 +42,10 @@ export function createBackend(options: BackendOptions): Backend {
     onWatchClose: (context, r) => options.telemetry.watchConnections.dec({ context, resource: r.resource }),
   });
   const views = new ResourceViews(caches);
+  const clientFor = (context: string) =>
+    connections.client(context).catch((err: Error) => {
+      throw new ContractError('UNAVAILABLE', err.message);
+    });
 
   const handlers: Handlers<Api> = {
     'app.info': () => info,
@@ -56,6 +61,9 @@ export function createBackend(options: BackendOptions): Backend {
     'resources.kinds': () => kindInfos(),
     'resources.window': (input, sink) => views.open(input, sink),
     'resources.detail': (input, sink) => streamDetail(caches, input, sink),
+    'resources.permissions': async ({ context, kind, namespace, name }) =>
+      permissions(await clientFor(context), resolveTarget(kind, namespace, name)),
+    'resources.action': async ({ context, kind, namespace, name, ...rest }) => runAction(await clientFor(context), resolveTarget(kind, namespace, name), rest),
     'resources.scroll': ({ viewId, offset, limit }) => views.scroll(viewId, offset, limit),
     'cluster.namespaces': async ({ context }, sink) => {
       const handle = await caches.acquire(context, { group: '', version: 'v1', resource: 'namespaces' }).catch((err: Error) => {

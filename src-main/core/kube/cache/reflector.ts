@@ -172,6 +172,29 @@ export class Reflector {
     return { verb, resource: resourceName(r), ...(r.namespace ? { namespace: r.namespace } : {}) };
   }
 
+  /** client.send, but settled at once by an abort (a request aborted before it is written
+   *  would otherwise wait for its own timeout). A response arriving later is discarded. */
+  private send(req: KubeRequest, signal: AbortSignal): Promise<IncomingMessage> {
+    if (signal.aborted) return Promise.reject(new Error('aborted'));
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.opts.client.send(req).then(
+        (res) => {
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) {
+            res.destroy();
+            reject(new Error('aborted'));
+          } else resolve(res);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
   // ---------------------------------------------------------------- list
 
   private async list(signal: AbortSignal): Promise<void> {
@@ -232,7 +255,7 @@ export class Reflector {
       timeoutMs: this.opts.requestTimeoutMs,
       intent: this.intent('list'),
     };
-    const res = await this.opts.client.send(req);
+    const res = await this.send(req, signal);
     const text = await withAbort(res, signal, () => readBody(res, 1024 * 1024 * 1024));
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 299) throw statusError(status, text, req, this.opts.client);
@@ -263,7 +286,7 @@ export class Reflector {
     };
     let opened = false;
     try {
-      const res = await this.opts.client.send(req);
+      const res = await this.send(req, local.signal);
       const detach = destroyOnAbort(res, local.signal);
       if (res.statusCode !== 200) {
         const text = await withAbort(res, local.signal, () => readBody(res));
