@@ -235,6 +235,9 @@ function validateSelectorTemplate(o: KObject, old: KObject | undefined): StatusC
       field: 'spec.template.metadata.labels',
     });
   }
+  if (spec.replicas !== undefined && (typeof spec.replicas !== 'number' || !Number.isInteger(spec.replicas) || spec.replicas < 0)) {
+    out.push({ reason: 'FieldValueInvalid', message: `Invalid value: ${JSON.stringify(spec.replicas)}: must be greater than or equal to 0`, field: 'spec.replicas' });
+  }
   if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(spec.selector)) {
     out.push({ reason: 'FieldValueInvalid', message: 'Invalid value: field is immutable', field: 'spec.selector' });
   }
