@@ -104,3 +104,27 @@ test('Secret values stay masked until revealed', async ({ page }) => {
   await page.getByTestId('reveal').click();
   await expect(yaml).toContainText(Buffer.from('s3cr3t-value').toString('base64'));
 });
+
+test('scales a deployment from its page, and the viewer sees why it cannot', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/object?kind=deployments&on=shop&name=inventory'));
+  await page.getByTestId('actions').getByRole('button', { name: 'Scale' }).click();
+  await page.getByLabel('Replicas').fill('3');
+  await page.getByTestId('confirm').click();
+  await expect(page.getByTestId('action-result')).toHaveText('deployment/inventory scaled to 3');
+  await expect(page.getByTestId('object-health')).toHaveText('3/3 available ready', { timeout: 20_000 });
+  // Invalid YAML edits come back with the server's reason, inline.
+  await page.getByTestId('actions').getByRole('button', { name: 'Edit YAML' }).click();
+  const editor = page.getByRole('textbox', { name: 'YAML' });
+  await editor.fill((await editor.inputValue()).replace(/replicas: 3/, 'replicas: -1'));
+  await page.getByTestId('confirm').click();
+  await expect(page.getByTestId('action-error')).toContainText('spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  await page.evaluate(() => (location.hash = '#/object?kind=deployments&on=shop&name=inventory&ctx=orrery-sandbox-viewer'));
+  const scale = page.getByTestId('actions').getByRole('button', { name: 'Scale' });
+  await expect(scale).toBeDisabled();
+  await expect(scale).toHaveAttribute('title', 'You may not patch deployments/scale.apps in namespace "shop"');
+  check();
+});

@@ -29,6 +29,7 @@ afterAll(async () => {
 
 const admin = 'orrery-sandbox';
 const viewer = 'orrery-sandbox-viewer';
+const get = <T>(resource: string, namespace: string | undefined, name: string) => h.server.store.get(resource, namespace as string, name) as unknown as T;
 const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: ClientError) => e);
 
 describe('resources.permissions', () => {
@@ -54,20 +55,20 @@ describe('resources.action', () => {
   it('scales through the scale subresource', async () => {
     const r = await client.call('resources.action', { context: admin, kind: 'deployments', namespace: 'shop', name: 'web', action: 'scale', replicas: 4 });
     expect(r.message).toBe('deployment/web scaled to 4');
-    expect((h.server.store.get('deployments', 'shop', 'web') as { spec: { replicas: number } }).spec.replicas).toBe(4);
+    expect(get<{ spec: { replicas: number } }>('deployments', 'shop', 'web').spec.replicas).toBe(4);
   });
 
   it('restarts a rollout the way kubectl does', async () => {
     await client.call('resources.action', { context: admin, kind: 'deployments', namespace: 'shop', name: 'web', action: 'restart' });
-    const dep = h.server.store.get('deployments', 'shop', 'web') as { spec: { template: { metadata: { annotations?: Record<string, string> } } } };
+    const dep = get<{ spec: { template: { metadata: { annotations?: Record<string, string> } } } }>('deployments', 'shop', 'web');
     expect(dep.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-/);
   });
 
   it('cordons and uncordons a node', async () => {
     await client.call('resources.action', { context: admin, kind: 'nodes', name: 'sandbox-node-1', action: 'cordon' });
-    expect((h.server.store.get('nodes', undefined as never, 'sandbox-node-1') as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBe(true);
+    expect(get<{ spec: { unschedulable?: boolean } }>('nodes', undefined, 'sandbox-node-1').spec.unschedulable).toBe(true);
     await client.call('resources.action', { context: admin, kind: 'nodes', name: 'sandbox-node-1', action: 'uncordon' });
-    expect((h.server.store.get('nodes', undefined as never, 'sandbox-node-1') as { spec: { unschedulable?: boolean } }).spec.unschedulable).toBeUndefined();
+    expect(get<{ spec: { unschedulable?: boolean } }>('nodes', undefined, 'sandbox-node-1').spec.unschedulable).toBeUndefined();
   });
 
   it('refuses the viewer with a FORBIDDEN error naming verb and resource', async () => {
@@ -81,7 +82,7 @@ describe('resources.action', () => {
     const cm = h.server.store.get('configmaps', 'shop', 'web-config')!;
     const edited = { ...cm, data: { LOG_LEVEL: 'debug' } };
     await client.call('resources.action', { context: admin, kind: 'configmaps', namespace: 'shop', name: 'web-config', action: 'edit', yaml: stringify(edited) });
-    expect((h.server.store.get('configmaps', 'shop', 'web-config') as { data: Record<string, string> }).data.LOG_LEVEL).toBe('debug');
+    expect(get<{ data: Record<string, string> }>('configmaps', 'shop', 'web-config').data.LOG_LEVEL).toBe('debug');
     // The same stale resourceVersion again: a conflict, not a silent overwrite.
     const conflict = await fail(client.call('resources.action', { context: admin, kind: 'configmaps', namespace: 'shop', name: 'web-config', action: 'edit', yaml: stringify(edited) }));
     expect(conflict?.code).toBe('BAD_INPUT');

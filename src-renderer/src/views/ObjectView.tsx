@@ -8,6 +8,7 @@ import { useContexts } from '../app/contexts';
 import { useRoute } from '../app/route';
 import { formatAge, useNow } from '../components/age';
 import { HealthDot } from '../components/HealthBadge';
+import { ObjectActions } from '../components/ObjectActions';
 
 interface Meta {
   name?: string;
@@ -65,6 +66,12 @@ export function ObjectView() {
         {detail.health && <span className={`health-text ${detail.health.level}`} data-testid="object-health">{detail.health.reason}</span>}
       </header>
 
+      <ObjectActions
+        target={{ context: context!, kind, name, ...(namespace ? { namespace } : {}) }}
+        object={detail.object}
+        replicas={(detail.object as { spec?: { replicas?: number } }).spec?.replicas}
+        unschedulable={(detail.object as { spec?: { unschedulable?: boolean } }).spec?.unschedulable === true}
+      />
       <div className="panels">
         <Panel title="Summary">
           <dl className="kv">
