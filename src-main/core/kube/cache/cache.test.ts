@@ -144,7 +144,11 @@ describe('WatchCache against the sandbox API server', () => {
     const cache = new WatchCache(await sandboxClient(h.server, h.dir, { url: proxy.url }), { reflector: FAST });
     const handle = cache.acquire(PODS);
     const seen = new Set<string>();
-    handle.onState((st) => seen.add(st.phase));
+    let syncs = 0;
+    handle.onState((st) => {
+      seen.add(st.phase);
+      if (st.phase === 'synced') syncs++;
+    });
     await handle.synced();
     const s = h.server.store;
     let seq = 0;
@@ -174,6 +178,7 @@ describe('WatchCache against the sandbox API server', () => {
     await until(() => handle.store.getByName('n1', 'after-fault') !== undefined, 10_000, 'watch after faults');
     expect(equalState(cacheState(handle), serverState('pods'))).toBe(true);
     expect(seen.has('backoff')).toBe(true);
+    expect(syncs).toBeGreaterThan(1); // resumes answered 410 led to relists
     await cache.close();
     await proxy.shut();
   }, 60_000);

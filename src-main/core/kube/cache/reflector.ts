@@ -270,6 +270,7 @@ export class Reflector {
     const local = new AbortController();
     const onAbort = () => local.abort();
     signal.addEventListener('abort', onAbort);
+    if (signal.aborted) local.abort(); // stopped between the list and this watch
     // A half-open connection would never end: give up shortly after the server should have.
     let stalled = false;
     const deadline = setTimeout(() => {
