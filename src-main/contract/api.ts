@@ -2,7 +2,7 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
-import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult } from './types';
+import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview } from './types';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
@@ -70,6 +70,8 @@ export const api = {
       })
       .strict(),
   ),
+  /** The cluster at a glance: nodes, workloads and pods by health, restarts, warnings, usage. */
+  'cluster.overview': stream<ClusterOverview>('drop-oldest')(z.object({ context: contextName, namespace: z.string().max(63).optional() }).strict()),
   /** Namespace names of a context, live (for the namespace filter). */
   'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */

@@ -194,3 +194,29 @@ export interface ActionResult {
   ok: true;
   message: string;
 }
+
+export interface HealthCounts {
+  ok: number;
+  degraded: number;
+  failing: number;
+  unknown: number;
+}
+
+export interface ClusterOverview {
+  nodes: { total: number; ready: number };
+  namespaces: number;
+  /** Per workload kind (Deployments, StatefulSets, DaemonSets, Jobs), counted by health. */
+  workloads: Array<{ kind: string; kindId: string; counts: HealthCounts }>;
+  pods: HealthCounts & { total: number };
+  /** Pods that are not ready (up to 50), worst first. */
+  notReady: ObjectRef[];
+  /** Containers whose last restart was within the hour. */
+  recentRestarts: Array<ObjectRef & { container: string; restarts: number; reason: string; at: string }>;
+  /** Latest Warning events (up to 20). */
+  warnings: Array<EventSummary & { object: string }>;
+  /** metrics.k8s.io usage against allocatable; absent when metrics-server is missing. */
+  usage?: { cpuCores: number; cpuAllocatable: number; memoryBytes: number; memoryAllocatable: number; at: string };
+  usageError?: string;
+  /** Kinds still loading, so the page can say the counts are partial. */
+  loading: string[];
+}

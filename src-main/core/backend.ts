@@ -11,6 +11,7 @@ import { KubeconfigSource } from './kube/kubeconfig-source';
 import { ResourceViews } from './kube/resource-views';
 import { streamDetail } from './kube/detail-streams';
 import { permissions, resolveTarget, runAction } from './kube/actions';
+import { streamOverview } from './kube/overview';
 import { ContractError } from '../contract/errors';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -58,6 +59,7 @@ export function createBackend(options: BackendOptions): Backend {
       const unsubscribe = connections.watch(context, (state) => sink.push(state));
       sink.signal.addEventListener('abort', unsubscribe);
     },
+    'cluster.overview': (input, sink) => streamOverview(caches, connections, input, sink),
     'resources.kinds': () => kindInfos(),
     'resources.window': (input, sink) => views.open(input, sink),
     'resources.detail': (input, sink) => streamDetail(caches, input, sink),
