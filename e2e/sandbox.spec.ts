@@ -128,3 +128,18 @@ test('scales a deployment from its page, and the viewer sees why it cannot', asy
   await expect(scale).toHaveAttribute('title', 'You may not patch deployments/scale.apps in namespace "shop"');
   check();
 });
+
+test('the overview shows a broken rollout as failing, with its pods not ready', async ({ page }) => {
+  const check = watchForErrors(page);
+  kubectl('create', 'deployment', 'ghost', '-n', 'shop', '--image=registry.invalid/ghost:1', '--replicas=1');
+  await page.goto(orrery.url);
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByTestId('tile-nodes')).toContainText('3/3');
+  await expect(page.getByTestId('usage-cpu')).toContainText('allocatable');
+  await expect(page.getByTestId('not-ready')).toContainText(/shop\/ghost-\w+-\w+ .*(ErrImagePull|ImagePullBackOff)/, { timeout: 20_000 });
+  await expect(page.getByTestId('workloads').getByRole('row', { name: /Deployments/ })).toContainText(/1$/);
+  await page.getByTestId('not-ready').getByRole('link').first().click();
+  await expect(page.getByTestId('object-health')).toContainText(/ErrImagePull|ImagePullBackOff/);
+  kubectl('delete', 'deployment', 'ghost', '-n', 'shop');
+  check();
+});

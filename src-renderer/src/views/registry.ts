@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { ContextsView } from './ContextsView';
 import { DiagnosticsView } from './DiagnosticsView';
 import { ObjectView } from './ObjectView';
+import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
 
 export interface ViewDef {
@@ -16,6 +17,7 @@ export interface ViewDef {
 }
 
 export const views: ViewDef[] = [
+  { id: 'overview', title: 'Overview', keywords: 'cluster health dashboard usage', component: OverviewView, nav: true },
   { id: 'contexts', title: 'Contexts', keywords: 'kubeconfig clusters connect', component: ContextsView, nav: true },
   { id: 'resources', title: 'Resources', keywords: 'list kinds', component: ResourcesView, nav: false },
   { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
