@@ -34,13 +34,15 @@ export interface InternalOptions {
   backoffMaxMs?: number;
   /** Load generator requests per second (default 3). */
   rps?: number;
+  /** Watch history kept per resource (default 10 000); tests shrink it to reach 410 Gone. */
+  historySize?: number;
 }
 
 export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): Promise<Sandbox> {
   const log = opts.log ?? (() => {});
   const started = Date.now();
   const auditLogPath = opts.auditLogPath ?? `${opts.kubeconfigPath}.audit.log`;
-  const store = new Store(storeResources(), { gracefulPodDeletion: true });
+  const store = new Store(storeResources(), { gracefulPodDeletion: true, ...(opts.historySize !== undefined ? { historySize: opts.historySize } : {}) });
   const runtime = createWorkloadRuntime();
   const network = new PodNetwork();
   const recorder = new EventRecorder(store);
