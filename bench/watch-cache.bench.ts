@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { WatchCache } from '../src-main/core/kube/cache/cache';
+import { storeOptionsFor } from '../src-main/core/kube/clusters';
 import { WindowedQuery } from '../src-main/core/kube/cache/window';
 import { KubeClient, kubeConfigFor } from '../src-main/core/kube/kube-client';
 import { loadKubeconfig } from '../src-main/core/kube/kubeconfig';
@@ -128,7 +129,7 @@ try {
     const heap0 = process.memoryUsage().heapUsed;
     const fresh = new WatchCache(client);
     const t0 = performance.now();
-    const handle = fresh.acquire(PODS);
+    const handle = fresh.acquire(PODS, { store: storeOptionsFor('pods') });
     await handle.synced();
     syncs.push(performance.now() - t0);
     if (handle.store.size !== floorInfo.count) throw new Error(`cache holds ${handle.store.size} pods, the server ${floorInfo.count}`);
@@ -147,7 +148,7 @@ try {
   console.log(`floor ${floors.map((f) => f.toFixed(0)).join('/')} ms, cache sync ${syncs.map((f) => f.toFixed(0)).join('/')} ms, list ${(floorInfo.bytes / 1e6).toFixed(0)} MB JSON, heap delta ${(heapDelta / 1e6).toFixed(0)} MB`);
 
   // CPU under churn: the cache (watching) plus one windowed pods view, as the pods view would use.
-  const handle = cache!.acquire(PODS);
+  const handle = cache!.acquire(PODS, { store: storeOptionsFor('pods') });
   let deltas = 0;
   const view = new WindowedQuery(handle.store, {
     sort: 'name',

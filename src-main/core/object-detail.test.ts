@@ -44,6 +44,8 @@ describe('resources.detail', () => {
     expect(d.conditions.map((c) => c.type)).toContain('Ready');
     expect(d.events).toEqual([expect.objectContaining({ type: 'Normal', reason: 'Started', message: 'Started container web', source: 'kubelet' })]);
     expect(d.health?.level).toBe('ok');
+    // The cache keeps pods slim (no env); the page shows the full object read from the API.
+    expect((d.object as { spec: { containers: Array<{ env?: unknown }> } }).spec.containers[0]?.env).toEqual([{ name: 'MODE', value: 'prod' }]);
     cancel();
   });
 

@@ -3,7 +3,8 @@
 // without tearing the cache down.
 import type { IncomingMessage } from 'node:http';
 import { WatchCache, type CacheHandle, type WatchTelemetry } from './cache/cache';
-import type { IndexFn } from './cache/store';
+import type { IndexFn, ObjectStoreOptions } from './cache/store';
+import { slimKinds } from './kinds/slim';
 import type { KindInfo } from '../../contract/types';
 import type { WatchClient } from './cache/reflector';
 import type { ConnectionManager } from './connections';
@@ -36,17 +37,27 @@ export class ClusterCaches {
     return cache;
   }
 
+  client(context: string) {
+    return this.connections.client(context);
+  }
+
   /** A kind's cache handle, always with the same store options (indexes are fixed at first use). */
   async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'>): Promise<CacheHandle> {
     const cache = await this.cache(context);
-    const indexers = extraIndexers[kind.resource];
-    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, indexers ? { store: { indexers } } : {});
+    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, { store: storeOptionsFor(kind.resource) });
   }
 
   async dispose() {
     await Promise.all([...this.caches.values()].map((c) => c.close()));
     this.caches.clear();
   }
+}
+
+/** How the cache stores a resource: extra indexes, and a slimming transform for the big kinds. */
+export function storeOptionsFor(resource: string): Omit<ObjectStoreOptions, 'schedule'> {
+  const indexers = extraIndexers[resource];
+  const transform = slimKinds[resource];
+  return { ...(indexers ? { indexers } : {}), ...(transform ? { transform } : {}) };
 }
 
 /** Indexes some kinds need beyond namespace/label/owner/node. */

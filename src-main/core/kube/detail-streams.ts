@@ -6,6 +6,8 @@ import type { ObjectDetail } from '../../contract/types';
 import type { CacheHandle } from './cache/cache';
 import type { ClusterCaches } from './clusters';
 import { findKind, kindInfos } from './kinds/kinds';
+import { apiPath, type KubeObject } from './cache/types';
+import { slimKinds } from './kinds/slim';
 import { buildDetail } from './object-detail';
 
 /** Kinds that own or are owned by workloads: watched to draw the owner chain and children. */
@@ -38,9 +40,21 @@ export async function streamDetail(
     await Promise.all(handles.map((h) => h.synced(sink.signal).catch(() => undefined)));
 
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // The cache holds slimmed pods: the page shows the full object, re-read when it changes.
+    let full: KubeObject | undefined;
+    const refreshFull = async (): Promise<void> => {
+      const cached = target.store.getByName(req.namespace, req.name);
+      if (!slimKinds[kind.id] || !cached || cached.metadata.resourceVersion === full?.metadata.resourceVersion) return;
+      const path = `${apiPath({ group: kind.group, version: kind.version, resource: kind.resource, ...(req.namespace ? { namespace: req.namespace } : {}) })}/${encodeURIComponent(req.name)}`;
+      full = await (await caches.client(req.context))
+        .json<KubeObject>({ path, signal: sink.signal, intent: { verb: 'get', resource: kind.resource, namespace: req.namespace, name: req.name } })
+        .catch(() => full); // deleted or unreachable meanwhile: the cache says which
+    };
     const publish = () => {
       timer = undefined;
-      sink.push(buildDetail(info, req.namespace, req.name, { target, events, related }, req.reveal));
+      void refreshFull().then(() => {
+        if (!sink.signal.aborted) sink.push(buildDetail(info, req.namespace, req.name, { target, events, related }, req.reveal, full));
+      });
     };
     const schedule = () => (timer ??= setTimeout(publish, 50));
     const unsubscribes = handles.map((h) => h.store.subscribe(schedule));

@@ -104,8 +104,10 @@ export interface DetailSources {
   related: Map<string, CacheHandle>;
 }
 
-export function buildDetail(kind: KindInfo, namespace: string | undefined, name: string, sources: DetailSources, reveal: boolean): ObjectDetail {
-  const obj = sources.target.store.getByName(namespace, name);
+/** `full` replaces the cached object when the cache keeps a slimmed copy of this kind. */
+export function buildDetail(kind: KindInfo, namespace: string | undefined, name: string, sources: DetailSources, reveal: boolean, full?: KubeObject): ObjectDetail {
+  const cached = sources.target.store.getByName(namespace, name);
+  const obj = cached && full?.metadata.uid === cached.metadata.uid ? full : cached;
   const base: ObjectDetail = { kind, object: null, conditions: [], containers: [], owners: [], owned: [], events: [], revealed: reveal };
   if (!obj) return { ...base, gone: true };
   const uid = obj.metadata.uid ?? '';

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../cache/types';
+import { healthOf } from './health';
+import { findKind, toRow } from './kinds';
+import { slimPod } from './slim';
+
+const pod = (): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p', namespace: 'n', uid: 'u', managedFields: [{ manager: 'kubectl' }], labels: { app: 'a' }, ownerReferences: [{ uid: 'rs', kind: 'ReplicaSet', name: 'r', controller: true }] },
+  spec: {
+    nodeName: 'node-1',
+    volumes: [{ name: 'v', configMap: { name: 'c' } }],
+    tolerations: [{ key: 'k', operator: 'Exists' }],
+    containers: [{ name: 'c', image: 'img', env: [{ name: 'A', value: 'b' }], volumeMounts: [{ name: 'v', mountPath: '/v' }], readinessProbe: { httpGet: { path: '/r', port: 80 } }, resources: { requests: { cpu: '100m' } } }],
+  },
+  status: { phase: 'Running', podIP: '10.0.0.1', containerStatuses: [{ name: 'c', ready: true, restartCount: 2, imageID: 'sha', state: { running: {} } }], conditions: [{ type: 'Ready', status: 'True' }] },
+});
+
+describe('slimPod', () => {
+  it('drops what no list needs and keeps what rows, health and summaries read', () => {
+    const slim = slimPod(pod()) as KubeObject & { spec: Record<string, unknown> & { containers: Array<Record<string, unknown>> } };
+    expect(slim.metadata.managedFields).toBeUndefined();
+    expect(slim.spec.volumes).toBeUndefined();
+    expect(slim.spec.tolerations).toBeUndefined();
+    expect(slim.spec.containers[0]).toEqual({ name: 'c', image: 'img', readinessProbe: { httpGet: { path: '/r', port: 80 } }, resources: { requests: { cpu: '100m' } } });
+    expect(slim.metadata.ownerReferences).toHaveLength(1);
+    // The list row and health are the same for the slim and the full pod.
+    expect(toRow(findKind('pods')!, slim)).toEqual(toRow(findKind('pods')!, pod()));
+    expect(healthOf('Pod', slim)).toEqual(healthOf('Pod', pod()));
+  });
+});
