@@ -9,6 +9,7 @@ import {
   DeploymentController,
   EndpointsController,
   EventRecorder,
+  JobController,
   Kubelet,
   NamespaceDefaults,
   NODE_NAMES,
@@ -72,7 +73,7 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
   writeKubeconfig(opts.kubeconfigPath, { url: api.url, caPem: api.caPem, users: api.users.filter((u) => u.name !== SCENARIO_USER) });
 
   const heartbeat = new NodeHeartbeat(store, NODE_NAMES);
-  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder)];
+  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder)];
 
   // Prometheus starts in parallel with the constellation.
   const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log });

@@ -1,12 +1,13 @@
-// Status for the workload kinds the sandbox does not run itself: StatefulSets, DaemonSets, Jobs
-// and CronJobs keep an observedGeneration and counts derived from the pods they own, so tools
+// Status for the workload kinds the sandbox does not run itself: StatefulSets, DaemonSets and
+// CronJobs keep an observedGeneration and counts derived from the pods they own, so tools
 // show sane numbers instead of empty status.
-import type { KObject, Store } from '../apiserver/store';
+import type { Store } from '../apiserver/store';
 import { WorkQueue, nsKey, splitKey } from './queue';
 import type { EventRecorder } from './recorder';
 import { controllerOf, podReady } from './util';
 
-const KINDS: Record<string, string> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', Job: 'jobs', CronJob: 'cronjobs' };
+// Jobs are run by JobController (job.ts).
+const KINDS: Record<string, string> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', CronJob: 'cronjobs' };
 
 export class WorkloadStatusController {
   private readonly queue = new WorkQueue('workload-status', (k) => this.sync(k));
@@ -47,14 +48,6 @@ export class WorkloadStatusController {
         const nodes = this.store.count('nodes');
         status = { ...cur, observedGeneration: o.metadata.generation, desiredNumberScheduled: nodes, currentNumberScheduled: pods.length, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, numberMisscheduled: 0 };
         if (nodes - ready > 0) status.numberUnavailable = nodes - ready;
-        break;
-      }
-      case 'jobs': {
-        const succeeded = pods.filter((p: KObject) => p.status?.phase === 'Succeeded').length;
-        const failed = pods.filter((p: KObject) => p.status?.phase === 'Failed').length;
-        const active = pods.length - succeeded - failed;
-        status = { ...cur, ...(active ? { active } : {}), ...(succeeded ? { succeeded } : {}), ...(failed ? { failed } : {}), ready, startTime: cur.startTime ?? o.metadata.creationTimestamp };
-        if (!active) delete status.active;
         break;
       }
       default:

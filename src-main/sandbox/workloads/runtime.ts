@@ -4,6 +4,7 @@
 import { parseServiceImage } from './image';
 import { FaultController } from './faults';
 import { startServicePod } from './service-pod';
+import { TaskContainer } from './task';
 import type { ContainerLaunch, RunningContainer, WorkloadRuntime } from './types';
 
 export { ImagePullError } from './image';
@@ -34,7 +35,8 @@ export function createWorkloadRuntime(opts: WorkloadRuntimeOptions = {}): Conste
     /** Rejects with ImagePullError for images other than orrery/service:<known tag>. */
     async start(launch: ContainerLaunch): Promise<RunningContainer> {
       const image = parseServiceImage(launch.image);
-      const c = await startServicePod(launch, { faults, otlpEndpoint, broken: image.broken, tag: image.tag });
+      // ORRERY_TASK: a run-to-completion task (Job pods) instead of a service.
+      const c: RunningContainer = launch.env.ORRERY_TASK ? new TaskContainer(launch) : await startServicePod(launch, { faults, otlpEndpoint, broken: image.broken, tag: image.tag });
       live.add(c);
       void c.exited.then(() => live.delete(c));
       const stop = c.stop.bind(c);
