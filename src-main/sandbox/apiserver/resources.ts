@@ -183,6 +183,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
     generation: true,
   }),
   r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, { shortNames: ['netpol'], generation: true }),
+  // Leader-election leases, as every cluster has them (kube-system holds the controllers' ones).
+  r('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   r('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, {
     shortNames: ['hpa'],
     categories: ['all'],

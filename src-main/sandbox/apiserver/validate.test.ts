@@ -10,6 +10,7 @@ import * as autoscalingV2 from 'kubernetes-models/autoscaling/v2';
 import * as autoscalingV1 from 'kubernetes-models/autoscaling/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as authz from 'kubernetes-models/authorization.k8s.io/v1';
+import * as coordination from 'kubernetes-models/coordination.k8s.io/v1';
 import { api, seedShop, startFakeRuntime, startHarness, stream, type FakeRuntime, type Harness } from './testkit';
 import { RESOURCES, apiVersionOf } from './resources';
 
@@ -24,6 +25,7 @@ const MODELS: Record<string, Record<string, unknown>> = {
   'autoscaling/v1': autoscalingV1,
   'rbac.authorization.k8s.io/v1': rbac,
   'authorization.k8s.io/v1': authz,
+  'coordination.k8s.io/v1': coordination,
 };
 
 function validate(obj: any): void {
@@ -64,6 +66,7 @@ beforeAll(async () => {
   await post('/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices', { metadata: { name: 'web-abc12', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.5'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
   await post('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles', { metadata: { name: 'r' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
   await post('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', { metadata: { name: 'rb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'viewer', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await post('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', { metadata: { name: 'kube-scheduler' }, spec: { holderIdentity: 'orrery-sandbox', leaseDurationSeconds: 15 } });
   await post('/apis/events.k8s.io/v1/namespaces/shop/events', { metadata: { name: 'ev2' }, eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'orrery/scheduler', reportingInstance: 'sandbox', action: 'Binding', reason: 'Scheduled', regarding: { kind: 'Pod', namespace: 'shop', name: 'x' }, note: 'Successfully assigned', type: 'Normal' });
 });
 afterAll(async () => {
