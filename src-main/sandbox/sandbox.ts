@@ -1,5 +1,7 @@
 // Assembles the sandbox: store, API server, controllers, kubelet, constellation, load, Prometheus,
 // scenarios and scale mode. index.ts is the public entry.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Store } from './apiserver/store';
 import { storeResources } from './apiserver/resources';
 import { startApiServer, type ApiServer } from './apiserver/server';
@@ -43,6 +45,8 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
   const log = opts.log ?? (() => {});
   const started = Date.now();
   const auditLogPath = opts.auditLogPath ?? `${opts.kubeconfigPath}.audit.log`;
+  // The kubeconfig's (and audit log's) directory may not exist yet (`--kubeconfig /tmp/new/kc`).
+  for (const p of [opts.kubeconfigPath, auditLogPath]) mkdirSync(dirname(p), { recursive: true });
   const store = new Store(storeResources(), { gracefulPodDeletion: true, ...(opts.historySize !== undefined ? { historySize: opts.historySize } : {}) });
   const runtime = createWorkloadRuntime();
   const network = new PodNetwork();
