@@ -15,7 +15,7 @@ export const api = {
   /** A context's connection state: connecting, connected (server version), or what failed and why. */
   'cluster.connection': stream<ClusterConnection>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** The resource kinds Orrery can list, with their columns. */
-  'resources.kinds': procedure<KindInfo[]>()(noInput),
+  'resources.kinds': procedure<KindInfo[]>()(z.object({ context: contextName.optional() }).strict().optional().default({})),
   /** A live, sorted, filtered window of one kind's rows: a snapshot, then deltas. */
   'resources.window': stream<ResourceWindowFrame>('fail')(
     z

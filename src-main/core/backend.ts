@@ -12,6 +12,7 @@ import { ResourceViews } from './kube/resource-views';
 import { streamDetail } from './kube/detail-streams';
 import { permissions, resolveTarget, runAction } from './kube/actions';
 import { streamOverview } from './kube/overview';
+import { Discovery } from './kube/discovery';
 import { ContractError } from '../contract/errors';
 import type { Telemetry } from './telemetry/telemetry';
 
@@ -43,6 +44,7 @@ export function createBackend(options: BackendOptions): Backend {
     onWatchClose: (context, r) => options.telemetry.watchConnections.dec({ context, resource: r.resource }),
   });
   const views = new ResourceViews(caches);
+  const discovery = new Discovery((context) => connections.client(context));
   const clientFor = (context: string) =>
     connections.client(context).catch((err: Error) => {
       throw new ContractError('UNAVAILABLE', err.message);
@@ -60,7 +62,9 @@ export function createBackend(options: BackendOptions): Backend {
       sink.signal.addEventListener('abort', unsubscribe);
     },
     'cluster.overview': (input, sink) => streamOverview(caches, connections, input, sink),
-    'resources.kinds': () => kindInfos(),
+    // Kinds Orrery defines, plus what the context's discovery adds (CRDs...); an unreachable
+    // cluster still gets the defined kinds.
+    'resources.kinds': async ({ context }) => [...kindInfos(), ...(context ? await discovery.kinds(context).catch(() => []) : [])],
     'resources.window': (input, sink) => views.open(input, sink),
     'resources.detail': (input, sink) => streamDetail(caches, input, sink),
     'resources.permissions': async ({ context, kind, namespace, name }) =>

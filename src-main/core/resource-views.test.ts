@@ -99,3 +99,18 @@ describe('resources.window', () => {
     cancel();
   });
 });
+
+describe('discovered kinds', () => {
+  it('lists kinds Orrery has no definition for (here: leases) with generic columns', async () => {
+    h.server.store.create('leases', { metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: 'x' } } as never);
+    const kinds = await client.call('resources.kinds', { context: 'orrery-sandbox' });
+    const lease = kinds.find((k) => k.id === 'leases.coordination.k8s.io');
+    expect(lease).toMatchObject({ kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, category: 'Other', columns: [{ id: 'age', title: 'Age', type: 'age' }] });
+    // Known kinds are not listed twice, and review or metrics APIs are not lists at all.
+    expect(kinds.filter((k) => k.resource === 'deployments')).toHaveLength(1);
+    expect(kinds.some((k) => k.group === 'metrics.k8s.io' || k.group === 'authorization.k8s.io')).toBe(false);
+    const { view, cancel } = openView({ viewId: 'view-00000009', context: 'orrery-sandbox', kind: 'leases.coordination.k8s.io', sort: 'name', offset: 0, limit: 10 });
+    await expect.poll(() => view.rows.map((r) => r.name)).toEqual(['kube-scheduler']);
+    cancel();
+  });
+});

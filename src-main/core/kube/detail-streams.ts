@@ -5,7 +5,7 @@ import type { StreamSink } from '../../contract/server';
 import type { ObjectDetail } from '../../contract/types';
 import type { CacheHandle } from './cache/cache';
 import type { ClusterCaches } from './clusters';
-import { findKind, kindInfos } from './kinds/kinds';
+import { findKind, kindInfo } from './kinds/kinds';
 import { apiPath, type KubeObject } from './cache/types';
 import { slimKinds } from './kinds/slim';
 import { buildDetail } from './object-detail';
@@ -20,7 +20,7 @@ export async function streamDetail(
 ): Promise<void> {
   const kind = findKind(req.kind);
   if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${req.kind}"`);
-  const info = kindInfos().find((k) => k.id === kind.id)!;
+  const info = kindInfo(kind);
   const handles: CacheHandle[] = [];
   const release = () => handles.forEach((h) => h.release());
   try {

@@ -22,7 +22,7 @@ function navParams(current: URLSearchParams, extra: Record<string, string> = {})
 }
 
 function categories(kinds: KindInfo[] | undefined): Array<[string, KindInfo[]]> {
-  const order = ['Workloads', 'Network', 'Config', 'Storage', 'Access', 'Cluster'];
+  const order = ['Workloads', 'Network', 'Config', 'Storage', 'Access', 'Cluster', 'Custom', 'Other'];
   const groups = new Map<string, KindInfo[]>();
   for (const k of kinds ?? []) groups.set(k.category, [...(groups.get(k.category) ?? []), k]);
   return [...groups.entries()].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
@@ -34,7 +34,7 @@ export function App() {
   const { snapshot, selected } = useContexts();
   const [paletteOpen, setPaletteOpen] = useState(false);
   const namespace = route.params.get('ns') ?? undefined;
-  const kinds = useCall('resources.kinds');
+  const kinds = useCall('resources.kinds', selected ? { context: selected } : undefined);
   const namespaces = useLatest('cluster.namespaces', { context: selected ?? '' }, undefined, !selected).value;
 
   useEffect(() => {

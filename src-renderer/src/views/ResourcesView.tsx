@@ -34,7 +34,7 @@ function syncText(state: SyncState | undefined, total: number): { text: string; 
 export function ResourcesView() {
   const route = useRoute();
   const { selected: context } = useContexts();
-  const kinds = useCall('resources.kinds');
+  const kinds = useCall('resources.kinds', context ? { context } : undefined);
   const kindId = route.params.get('kind') ?? 'pods';
   const kind = kinds.data?.find((k) => k.id === kindId);
   const namespace = route.params.get('ns') ?? undefined;

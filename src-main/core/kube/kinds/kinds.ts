@@ -216,9 +216,19 @@ const kinds: KindDef[] = [
 
 const byId = new Map(kinds.map((k) => [k.id, k]));
 
-/** What the renderer needs to know about each kind (no functions). */
+/** Adds a kind found by discovery (ids are `plural.group`, so they never clash with these). */
+export function registerKind(kind: KindDef) {
+  if (!byId.has(kind.id)) byId.set(kind.id, kind);
+}
+
+/** What the renderer needs to know about a kind (no functions). */
+export function kindInfo({ columns, ...rest }: KindDef): KindInfo {
+  return { ...rest, columns: columns.map(({ value: _value, ...c }) => c) };
+}
+
+/** The kinds Orrery defines itself (discovered ones come per context from discovery.ts). */
 export function kindInfos(): KindInfo[] {
-  return kinds.map(({ columns, ...rest }) => ({ ...rest, columns: columns.map(({ value: _value, ...c }) => c) }));
+  return kinds.map(kindInfo);
 }
 
 export function findKind(id: string): KindDef | undefined {
