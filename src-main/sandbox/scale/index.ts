@@ -1,5 +1,6 @@
 // Scale mode: N synthetic pods (no processes) across namespaces and synthetic nodes, created
 // straight into the store; churn mutating R objects per second; synthetic logs at L lines/s.
+import { randomBytes } from 'node:crypto';
 import type { Store, KObject } from '../apiserver/store';
 import { nodeObject } from '../controllers/nodes';
 import { SYNTHETIC_ANNOTATION } from '../controllers/kubelet';
@@ -51,14 +52,30 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
   for (const ns of namespaces) if (!store.get('namespaces', undefined, ns)) store.create('namespaces', { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns, 'sandbox.orrery.dev/scale': 'true' } } });
   for (const n of nodes) if (!store.get('nodes', undefined, n)) store.create('nodes', nodeObject(n, { synthetic: true, zone: `sandbox-${'abc'[nodes.indexOf(n) % 3]}` }));
 
+  // 100k pods must take well under a few seconds: container IDs come from one random buffer and
+  // timestamps are formatted once per second instead of per pod.
+  const ids = randomBytes(32 * count);
+  const containerId = (i: number) => (i < count && serial < count ? ids.toString('hex', i * 32, i * 32 + 32) : randomHex(64));
+  let nowSec = -1;
+  let nowStr = '';
+  const nowCached = (): string => {
+    const sec = Math.floor(Date.now() / 1000);
+    if (sec !== nowSec) {
+      nowSec = sec;
+      nowStr = nowTime(sec * 1000);
+    }
+    return nowStr;
+  };
+
   let serial = 0;
   const create = (i: number): void => {
     const ns = namespaces[i % namespaces.length]!;
     const node = nodes[Math.floor(i / PODS_PER_NODE) % nodes.length]!;
     const app = `load-${i % 50}`;
     const hash = safeEncode(String(fnv32a(app))).slice(0, 10);
+    const cid = containerId(i);
     const name = `${app}-${hash}-${suffix(serial++)}`;
-    const now = nowTime();
+    const now = nowCached();
     const ip = `10.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
     store.create('pods', {
       apiVersion: 'v1',
@@ -77,7 +94,7 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
         podIPs: [{ ip }],
         startTime: now,
         conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
-        containerStatuses: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', imageID: `registry.orrery.invalid/load@sha256:${'c'.repeat(64)}`, containerID: `containerd://${randomHex(64)}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} }],
+        containerStatuses: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', imageID: `registry.orrery.invalid/load@sha256:${'c'.repeat(64)}`, containerID: `containerd://${cid}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} }],
       },
     });
     t0.set(`${ns}/${name}`, Date.now());
