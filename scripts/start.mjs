@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildIfStale } from './build-if-stale.mjs';
+import { projectNode, runOnProjectNode } from './project-node.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -16,7 +17,7 @@ function electronBinary() {
   const binary = () => (existsSync(pathFile) ? join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()) : undefined);
   if (binary() && existsSync(binary())) return { binary: binary() };
   // Electron 45+ downloads its runtime on first use.
-  const install = spawnSync(process.execPath, [join(dir, 'install.js')], { encoding: 'utf8', timeout: 180_000 });
+  const install = spawnSync(projectNode(), [join(dir, 'install.js')], { encoding: 'utf8', timeout: 180_000 });
   if (install.status === 0 && binary() && existsSync(binary())) return { binary: binary() };
   const why = (install.stderr || install.stdout || '').split('\n').find((l) => /error|fail/i.test(l))?.trim() ?? 'download failed';
   return { problem: `the Electron runtime is not installed and could not be downloaded (${why})` };
@@ -29,9 +30,7 @@ function noDisplay() {
 
 function serveInstead(reason) {
   console.log(`orrery: the desktop app cannot start here (${reason}); starting the browser-mode server instead.`);
-  const server = spawn(process.execPath, [join(root, 'out', 'main', 'server.js'), ...args], { stdio: 'inherit' });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
-  server.on('exit', (code) => process.exit(code ?? 0));
+  runOnProjectNode('out/main/server.js', args);
 }
 
 buildIfStale();
