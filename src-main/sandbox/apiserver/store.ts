@@ -558,11 +558,13 @@ export class Store {
 
   // ---------------------------------------------------------------- writes
 
-  /** Create an object. With dryRun, everything but the commit (as `?dryRun=All`). */
-  create(resource: string, obj: KObject, namespace?: string, opts: { dryRun?: boolean } = {}): KObject {
+  /** Create an object. With dryRun, everything but the commit (as `?dryRun=All`). With `adopt`,
+   *  the caller hands over a fresh, unshared, plain-JSON object that the store may modify and
+   *  freeze instead of copying (bulk in-process creates: scale mode). */
+  create(resource: string, obj: KObject, namespace?: string, opts: { dryRun?: boolean; adopt?: boolean } = {}): KObject {
     const t = this.table(resource);
     const spec = t.spec;
-    const draft = clone(obj);
+    const draft = opts.adopt && !opts.dryRun ? obj : clone(obj);
     draft.metadata ??= {};
     const meta = draft.metadata;
     if (spec.namespaced) {

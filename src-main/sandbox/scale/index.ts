@@ -96,7 +96,7 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
         conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
         containerStatuses: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', imageID: `registry.orrery.invalid/load@sha256:${'c'.repeat(64)}`, containerID: `containerd://${cid}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} }],
       },
-    });
+    }, undefined, { adopt: true });
     t0.set(`${ns}/${name}`, Date.now());
     perNode.set(node, (perNode.get(node) ?? 0) + 1);
     pods.push({ ns, name });
