@@ -23,7 +23,7 @@ describe('slimPod', () => {
     expect(slim.metadata.managedFields).toBeUndefined();
     expect(slim.spec.volumes).toBeUndefined();
     expect(slim.spec.tolerations).toBeUndefined();
-    expect(slim.spec.containers[0]).toEqual({ name: 'c', image: 'img', readinessProbe: { httpGet: { path: '/r', port: 80 } }, resources: { requests: { cpu: '100m' } } });
+    expect(slim.spec.containers[0]).toEqual({ name: 'c', image: 'img' });
     expect(slim.metadata.ownerReferences).toHaveLength(1);
     // The list row and health are the same for the slim and the full pod.
     expect(toRow(findKind('pods')!, slim)).toEqual(toRow(findKind('pods')!, pod()));

@@ -1,15 +1,16 @@
-// What the cache keeps of a pod. At 100k pods every field costs: the cache keeps what lists,
-// health, the overview, the topology and detail summaries read, and drops the rest (volumes,
-// tolerations, env, mounts...). Detail pages fetch the full object when they open.
+// What the cache keeps of a pod. At 100k pods every field costs: the cache keeps what list rows,
+// health, the overview and owner/node/label indexes read, and drops the rest (annotations,
+// volumes, env, probes, resources...). Detail pages fetch the full object when they open.
 import type { KubeObject } from '../cache/types';
 import { stripHeavyMetadata } from '../cache/store';
 
 type Json = Record<string, unknown>;
 
-const keepContainer = ['name', 'image', 'ports', 'resources', 'livenessProbe', 'readinessProbe', 'startupProbe', 'restartPolicy'];
-const keepSpec = ['nodeName', 'containers', 'initContainers', 'serviceAccountName', 'priorityClassName', 'hostNetwork'];
-const keepStatus = ['phase', 'reason', 'message', 'podIP', 'hostIP', 'startTime', 'qosClass', 'conditions', 'containerStatuses', 'initContainerStatuses'];
-const keepContainerStatus = ['name', 'ready', 'started', 'restartCount', 'state', 'lastState', 'image', 'containerID'];
+const keepContainer = ['name', 'image', 'restartPolicy'];
+const keepSpec = ['nodeName', 'containers', 'initContainers', 'serviceAccountName'];
+const keepStatus = ['phase', 'reason', 'podIP', 'conditions', 'containerStatuses', 'initContainerStatuses'];
+const keepContainerStatus = ['name', 'ready', 'restartCount', 'state', 'lastState'];
+const keepOwnerRef = ['uid', 'kind', 'name', 'controller'];
 
 function pick(o: unknown, keys: string[]): Json | undefined {
   if (!o || typeof o !== 'object') return undefined;
@@ -22,6 +23,10 @@ const pickAll = (list: unknown, keys: string[]) => (Array.isArray(list) ? list.m
 
 export function slimPod(obj: KubeObject): KubeObject {
   stripHeavyMetadata(obj);
+  const meta = obj.metadata;
+  delete meta.annotations;
+  delete meta.generateName;
+  if (meta.ownerReferences) meta.ownerReferences = pickAll(meta.ownerReferences, keepOwnerRef) as unknown as typeof meta.ownerReferences;
   const spec = pick(obj.spec, keepSpec);
   if (spec) {
     if (spec.containers) spec.containers = pickAll(spec.containers, keepContainer);
@@ -30,6 +35,8 @@ export function slimPod(obj: KubeObject): KubeObject {
   }
   const status = pick(obj.status, keepStatus);
   if (status) {
+    // Only the Ready condition matters to status and health columns.
+    if (Array.isArray(status.conditions)) status.conditions = (status.conditions as Json[]).filter((c) => c.type === 'Ready').map((c) => pick(c, ['type', 'status']));
     if (status.containerStatuses) status.containerStatuses = pickAll(status.containerStatuses, keepContainerStatus);
     if (status.initContainerStatuses) status.initContainerStatuses = pickAll(status.initContainerStatuses, keepContainerStatus);
     obj.status = status;
