@@ -2,10 +2,45 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
-import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview } from './types';
+import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview, LogFrame, LogFilterResult, LogLine, LogExportChunk } from './types';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
+const viewId = z.string().min(8).max(64);
+const namespaceName = z.string().min(1).max(63);
+const podRef = z.object({ namespace: namespaceName, name: z.string().min(1).max(253) }).strict();
+/** A JavaScript regular expression source (no slashes, no flags); compiled by the backend, which
+ *  answers BAD_INPUT with the engine's message and the position when it does not compile. */
+const regex = z.string().min(1).max(1000);
+
+/** What to tail: exactly one of these shapes. */
+export const logSourceSchema = z.union([
+  z
+    .object({
+      workload: z
+        .object({ kind: z.enum(['deployments', 'statefulsets', 'daemonsets', 'jobs', 'replicasets', 'services']), namespace: namespaceName, name: z.string().min(1).max(253) })
+        .strict(),
+    })
+    .strict(),
+  z.object({ labelSelector: z.string().min(1).max(1000), namespaces: z.array(namespaceName).max(100).optional() }).strict(),
+  z.object({ namespace: namespaceName }).strict(),
+  z.object({ podRegex: regex, namespaces: z.array(namespaceName).max(100).optional() }).strict(),
+  z.object({ pods: z.array(podRef).min(1).max(1000) }).strict(),
+]);
+
+export const logFilterSchema = z
+  .object({
+    include: regex.optional(),
+    exclude: regex.optional(),
+    /** 'unknown' matches lines without a level. */
+    levels: z.array(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'])).max(7).optional(),
+    /** "namespace/pod" */
+    pods: z.array(z.string().min(1).max(320)).max(1000).optional(),
+    containers: z.array(z.string().min(1).max(253)).max(1000).optional(),
+    /** Case-insensitive substring of the message (or whole line). */
+    text: z.string().max(1000).optional(),
+  })
+  .strict();
 
 export const api = {
   'app.info': procedure<AppInfo>()(noInput),
@@ -74,6 +109,49 @@ export const api = {
   'cluster.overview': stream<ClusterOverview>('drop-oldest')(z.object({ context: contextName, namespace: z.string().max(63).optional() }).strict()),
   /** Namespace names of a context, live (for the namespace filter). */
   'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),
+  /** Aggregated, live logs of many pods (one follow stream per container). Lines, stream states,
+   *  ring-buffer evictions and filter resets arrive as frames; see LogFrame. */
+  'logs.tail': stream<LogFrame>('fail')(
+    z
+      .object({
+        /** Chosen by the client; names this view for logs.filter, logs.fullLine and logs.export. */
+        viewId,
+        context: contextName,
+        source: logSourceSchema,
+        containerInclude: regex.optional(),
+        containerExclude: regex.optional(),
+        includeInit: z.boolean().default(false),
+        /** Like stern --since: a duration ("5m", "1h30m", "90s") or an RFC3339 time. Default 48h. */
+        since: z
+          .string()
+          .max(64)
+          .regex(/^(\d+(\.\d+)?(ms|s|m|h))+$|^\d{4}-\d{2}-\d{2}T/, 'expected a duration like 5m or an RFC3339 time')
+          .optional(),
+        /** Like stern --tail: lines per container already running at start; absent = all. */
+        tail: z.number().int().min(0).max(1_000_000).optional(),
+        /** Ring buffer size of the view; the oldest lines are evicted beyond it. */
+        bufferLines: z.number().int().min(100).max(5_000_000).default(1_000_000),
+        /** Max concurrent follow streams; further containers wait (state 'waiting'). */
+        maxStreams: z.number().int().min(1).max(1000).default(200),
+        /** A stream with no line for this long is shown as quiet. */
+        quietAfterS: z.number().int().min(1).max(3600).default(15),
+        /** Initial filter (same as a logs.filter call right after opening). */
+        filter: logFilterSchema.optional(),
+      })
+      .strict(),
+  ),
+  /** Re-filters a view's buffer at once: its tail stream gets a 'reset' then the matching lines. */
+  'logs.filter': procedure<LogFilterResult>()(z.object({ viewId }).merge(logFilterSchema).strict()),
+  /** The previous (terminated) instance's last 500 lines of a container (previous=true). */
+  'logs.previous': procedure<LogLine[]>()(
+    z.object({ context: contextName, namespace: namespaceName, pod: z.string().min(1).max(253), container: z.string().min(1).max(253) }).strict(),
+  ),
+  /** A cut (truncated) line's full text; NOT_FOUND once evicted from the buffer. */
+  'logs.fullLine': procedure<{ text: string }>()(z.object({ viewId, seq: z.number().int().min(0) }).strict()),
+  /** Every buffered line matching the view's current filter (on screen or not), in pieces:
+   *  'text' is "TIMESTAMP NAMESPACE/POD CONTAINER LINE" per line, 'jsonl' one JSON object per line
+   *  (LogLine without seq, with full text in `line`). Ends when all is sent. */
+  'logs.export': stream<LogExportChunk>('fail')(z.object({ viewId, format: z.enum(['text', 'jsonl']) }).strict()),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */
   'diagnostics.metrics': procedure<MetricFamily[]>()(noInput),
 } as const;

@@ -220,3 +220,81 @@ export interface ClusterOverview {
   /** Kinds still loading, so the page can say the counts are partial. */
   loading: string[];
 }
+
+// ---- Aggregated logs (issue 5) ----
+
+export type LogFormat = 'json' | 'logfmt' | 'klog' | 'plain';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** One log line of one container, parsed. */
+export interface LogLine {
+  /** Per view, strictly increasing in delivery order (gaps mean evicted or filtered out). */
+  seq: number;
+  /** The kubelet's timestamp, RFC3339Nano as served (e.g. 2024-01-02T15:04:05.123456789Z). */
+  ts: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  level?: LogLevel;
+  /** The message: a JSON/logfmt line's msg/message value, else the line itself (cut at 64 KiB). */
+  msg: string;
+  /** The other keys of a JSON or logfmt line (level, msg, time, trace and span ids removed). */
+  fields?: Record<string, unknown>;
+  traceId?: string;
+  spanId?: string;
+  format: LogFormat;
+  /** The line was longer than 64 KiB and is cut for display; logs.fullLine returns all of it. */
+  truncated?: true;
+  /** Size of the whole line in bytes (without the kubelet timestamp). */
+  bytes: number;
+}
+
+export type LogStreamState = 'waiting' | 'starting' | 'streaming' | 'quiet' | 'reconnecting' | 'ended' | 'error';
+
+/** One container's follow stream, as the viewer shows it (a lost stream is never "quiet"). */
+export interface LogStreamStatus {
+  /** namespace/pod/container */
+  key: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  init?: true;
+  /** waiting: not opened because the max concurrent stream limit is reached. */
+  state: LogStreamState;
+  /** For quiet: seconds since the last line. */
+  quietForS?: number;
+  /** For reconnecting: attempt number (1 = first retry). */
+  attempt?: number;
+  /** reconnecting/error/ended: why, e.g. "connection reset", "pods \"x\" is forbidden: ... pods/log",
+   *  "Completed (exit code 0)", "pod deleted". */
+  reason?: string;
+  /** For ended: the terminated container's exit code, when known. */
+  exitCode?: number;
+  /** The container's restart count as last seen (a restart re-tails the new instance). */
+  restartCount: number;
+  /** Lines delivered by this stream so far. */
+  lines: number;
+}
+
+export type LogFrame =
+  | { type: 'lines'; lines: LogLine[] }
+  /** Every stream of the view (a full snapshot, replacing the previous one), sent whenever one
+   *  changes state. limited: the max concurrent stream limit is reached and some are 'waiting'. */
+  | { type: 'streams'; streams: LogStreamStatus[]; limited: boolean; maxStreams: number }
+  /** Lines evicted from the backend's ring buffer since the last 'dropped' frame; total: overall. */
+  | { type: 'dropped'; count: number; total: number }
+  /** The filter changed: clear the view; the re-filtered buffer follows as 'lines' frames. */
+  | { type: 'reset' };
+
+export interface LogFilterResult {
+  /** Lines of the buffer that match the new filter (they follow on the tail stream). */
+  matched: number;
+  buffered: number;
+}
+
+/** A piece of an export; concatenate the pieces in order. */
+export interface LogExportChunk {
+  data: string;
+  /** Lines in this piece. */
+  lines: number;
+}

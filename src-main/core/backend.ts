@@ -84,6 +84,22 @@ export function createBackend(options: BackendOptions): Backend {
       });
     },
     'diagnostics.metrics': () => options.telemetry.snapshot(),
+    // Aggregated logs (issue 5): the contract is settled; the tailer lands in src-main/core/logs.
+    'logs.tail': () => {
+      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
+    },
+    'logs.filter': () => {
+      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
+    },
+    'logs.previous': () => {
+      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
+    },
+    'logs.fullLine': () => {
+      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
+    },
+    'logs.export': () => {
+      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
+    },
   };
 
   return {
