@@ -2,29 +2,21 @@
 // each action's effect on the stored object.
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, type Api } from '../contract/api';
-import { ContractClient, type ClientError } from '../contract/client';
-import { memoryTransportPair } from '../contract/memory-transport';
-import { serveConnection } from '../contract/server';
-import { seedShop, startHarness, WEB_POD, type Harness } from '../sandbox/apiserver/testkit';
-import { createBackend, type Backend } from './backend';
-import { createTelemetry } from './telemetry/telemetry';
+import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
+import type { ClientError } from '../contract/client';
+import { WEB_POD, type Harness } from '../sandbox/apiserver/testkit';
 
+let env: BackendOnSandbox;
 let h: Harness;
-let backend: Backend;
-let client: ContractClient<Api>;
+let client: BackendOnSandbox['client'];
 
 beforeAll(async () => {
-  h = await startHarness();
-  seedShop(h.server.store);
-  backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry() });
-  const pair = memoryTransportPair();
-  serveConnection(pair.server, api, backend.handlers);
-  client = new ContractClient<Api>(async () => pair.client);
+  env = await startBackendOnSandbox();
+  h = env.h;
+  client = env.client;
 });
 afterAll(async () => {
-  backend.dispose();
-  await h.server.stop();
+  await env.stop();
 });
 
 const admin = 'orrery-sandbox';

@@ -1,46 +1,39 @@
 // The overview against the sandbox API server: counts by health, not-ready pods, recent
 // restarts, warnings, and usage from metrics.k8s.io against allocatable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, type Api } from '../contract/api';
-import { ContractClient } from '../contract/client';
-import { memoryTransportPair } from '../contract/memory-transport';
-import { serveConnection } from '../contract/server';
 import type { ClusterOverview } from '../contract/types';
-import { seedShop, startFakeRuntime, startHarness, type FakeRuntime, type Harness } from '../sandbox/apiserver/testkit';
-import { createBackend, type Backend } from './backend';
-import { createTelemetry } from './telemetry/telemetry';
+import { startFakeRuntime, type FakeRuntime } from '../sandbox/apiserver/testkit';
+import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
 
-let h: Harness;
+let env: BackendOnSandbox;
 let rt: FakeRuntime;
-let backend: Backend;
-let client: ContractClient<Api>;
+let client: BackendOnSandbox['client'];
 
 beforeAll(async () => {
   rt = await startFakeRuntime();
-  h = await startHarness({ logs: rt.logs, proxy: rt.proxy, metrics: rt.metrics });
-  seedShop(h.server.store);
-  const recently = new Date(Date.now() - 5 * 60_000).toISOString();
-  h.server.store.create('pods', {
-    metadata: { name: 'cart-crashing', namespace: 'shop' },
-    spec: { nodeName: 'sandbox-node-1', containers: [{ name: 'cart', image: 'orrery/service:1.0' }] },
-    status: {
-      phase: 'Running',
-      containerStatuses: [{ name: 'cart', image: 'orrery/service:1.0', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: recently } } }],
+  env = await startBackendOnSandbox({
+    server: { logs: rt.logs, proxy: rt.proxy, metrics: rt.metrics },
+    seed: ({ server }) => {
+      const recently = new Date(Date.now() - 5 * 60_000).toISOString();
+      server.store.create('pods', {
+        metadata: { name: 'cart-crashing', namespace: 'shop' },
+        spec: { nodeName: 'sandbox-node-1', containers: [{ name: 'cart', image: 'orrery/service:1.0' }] },
+        status: {
+          phase: 'Running',
+          containerStatuses: [{ name: 'cart', image: 'orrery/service:1.0', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: recently } } }],
+        },
+      } as never);
+      server.store.create('events', {
+        metadata: { name: 'cart-crashing.1', namespace: 'shop' },
+        involvedObject: { kind: 'Pod', name: 'cart-crashing', namespace: 'shop' },
+        type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container cart', count: 7, lastTimestamp: recently, firstTimestamp: recently,
+      } as never);
     },
-  } as never);
-  h.server.store.create('events', {
-    metadata: { name: 'cart-crashing.1', namespace: 'shop' },
-    involvedObject: { kind: 'Pod', name: 'cart-crashing', namespace: 'shop' },
-    type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container cart', count: 7, lastTimestamp: recently, firstTimestamp: recently,
-  } as never);
-  backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry() });
-  const pair = memoryTransportPair();
-  serveConnection(pair.server, api, backend.handlers);
-  client = new ContractClient<Api>(async () => pair.client);
+  });
+  client = env.client;
 });
 afterAll(async () => {
-  backend.dispose();
-  await h.server.stop();
+  await env.stop();
   await rt.close();
 });
 

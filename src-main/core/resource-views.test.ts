@@ -1,33 +1,28 @@
 // The list views' backend end to end, in process: contract client -> backend -> watch cache ->
 // the sandbox API server over HTTPS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Api } from '../contract/api';
-import { ContractClient, type ClientError } from '../contract/client';
-import { memoryTransportPair } from '../contract/memory-transport';
-import { serveConnection } from '../contract/server';
+import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
+import type { ClientError } from '../contract/client';
 import type { ResourceRow, ResourceWindowFrame, SyncState } from '../contract/types';
-import { seedShop, startHarness, type Harness } from '../sandbox/apiserver/testkit';
-import { createBackend, type Backend } from './backend';
-import { createTelemetry } from './telemetry/telemetry';
+import type { Harness } from '../sandbox/apiserver/testkit';
 
+let env: BackendOnSandbox;
 let h: Harness;
-let backend: Backend;
-let client: ContractClient<Api>;
+let client: BackendOnSandbox['client'];
 
 beforeAll(async () => {
-  h = await startHarness();
-  seedShop(h.server.store);
-  for (let i = 0; i < 30; i++) {
-    h.server.store.create('pods', { metadata: { name: `batch-${String(i).padStart(2, '0')}`, namespace: i % 2 ? 'shop' : 'default', labels: { app: 'batch', parity: i % 2 ? 'odd' : 'even' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
-  }
-  backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry() });
-  const pair = memoryTransportPair();
-  serveConnection(pair.server, (await import('../contract/api')).api, backend.handlers);
-  client = new ContractClient<Api>(async () => pair.client);
+  env = await startBackendOnSandbox({
+    seed: ({ server }) => {
+      for (let i = 0; i < 30; i++) {
+        server.store.create('pods', { metadata: { name: `batch-${String(i).padStart(2, '0')}`, namespace: i % 2 ? 'shop' : 'default', labels: { app: 'batch', parity: i % 2 ? 'odd' : 'even' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+      }
+    },
+  });
+  h = env.h;
+  client = env.client;
 });
 afterAll(async () => {
-  backend.dispose();
-  await h.server.stop();
+  await env.stop();
 });
 
 /** Applies frames the way the renderer does, keeping the visible rows. */

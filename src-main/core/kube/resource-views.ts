@@ -1,5 +1,7 @@
 // The list views' backend: each open view is a WindowedQuery over the context's watch cache,
 // streaming a snapshot and then deltas of projected rows for its window only.
+import type { Api } from '../../contract/api';
+import type { ParsedInputOf } from '../../contract/define';
 import type { StreamSink } from '../../contract/server';
 import { ContractError } from '../../contract/errors';
 import type { ResourceRow, ResourceWindowFrame } from '../../contract/types';
@@ -9,18 +11,8 @@ import type { ClusterCaches } from './clusters';
 import { findKind, toRow, type KindDef } from './kinds/kinds';
 import { toSyncState } from './sync-state';
 
-export interface WindowRequest {
-  viewId: string;
-  context: string;
-  kind: string;
-  namespaces?: string[];
-  name?: string;
-  labelSelector?: string;
-  sort: string;
-  descending: boolean;
-  offset: number;
-  limit: number;
-}
+/** What a list view asks for (the contract's validated input). */
+export type WindowRequest = ParsedInputOf<Api['resources.window']>;
 
 function sortSpec(kind: KindDef, sort: string): SortSpec {
   if (sort === 'name' || sort === 'namespace' || sort === 'age') return sort;

@@ -2,19 +2,14 @@
 // deltas, and moves the window (resources.scroll) as the user scrolls. Rows are kept by absolute
 // index, so a virtualized table can ask for any row in the current window.
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Api } from '../../../src-main/contract/api';
 import type { ClientError } from '../../../src-main/contract/client';
+import type { InputOf } from '../../../src-main/contract/define';
 import type { ResourceRow, ResourceWindowFrame, SyncState } from '../../../src-main/contract/types';
 import { client } from './client';
 
-export interface WindowQuery {
-  context: string;
-  kind: string;
-  namespaces?: string[];
-  name?: string;
-  labelSelector?: string;
-  sort: string;
-  descending: boolean;
-}
+/** A list view's query: the contract's window input, less what the hook manages itself. */
+export type WindowQuery = Omit<InputOf<Api['resources.window']>, 'viewId' | 'offset' | 'limit'>;
 
 export interface WindowView {
   total: number;
