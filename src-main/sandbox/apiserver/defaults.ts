@@ -116,7 +116,7 @@ const daemonSetDefaults = templated((spec) => {
   spec.revisionHistoryLimit ??= 10;
 });
 
-const jobDefaults = templated((spec) => {
+const jobSpecDefaults = templated((spec) => {
   spec.parallelism ??= 1;
   spec.completions ??= 1;
   spec.backoffLimit ??= 6;
@@ -124,6 +124,19 @@ const jobDefaults = templated((spec) => {
   spec.suspend ??= false;
   spec.podReplacementPolicy ??= 'TerminatingOrFailed';
 });
+
+/** As kube-apiserver's Job strategy: on create, unless spec.manualSelector, the selector is the
+ *  Job's uid and the pod template carries the controller-uid / job-name labels. */
+const jobDefaults: Defaulter = (d, old, store) => {
+  jobSpecDefaults(d, old, store);
+  if (old || d.spec.manualSelector || !d.metadata.uid) return;
+  const uid = d.metadata.uid;
+  const name = d.metadata.name ?? '';
+  d.spec.selector ??= { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  const tpl = d.spec.template ?? (d.spec.template = {});
+  tpl.metadata ??= {};
+  tpl.metadata.labels = { ...tpl.metadata.labels, 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
+};
 
 const cronJobDefaults: Defaulter = (d) => {
   const spec = d.spec ?? (d.spec = {});

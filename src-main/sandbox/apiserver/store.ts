@@ -582,12 +582,13 @@ export class Store {
     } else delete meta.namespace;
     if (!meta.name && meta.generateName) meta.name = meta.generateName + randomSuffix();
     this.validateName(spec, meta.name);
+    // The uid exists before defaulting: Jobs derive their selector and pod labels from it.
+    meta.uid = randomUUID();
     spec.prepare?.(draft, undefined, this);
     this.runValidation(spec, draft, undefined);
     const key = this.key(t, meta.namespace, meta.name!);
     if (t.items.has(key)) throw ApiError.alreadyExists(spec.resource, spec.group, meta.name!);
     const rv = opts.dryRun ? 0 : ++this.rv;
-    meta.uid = randomUUID();
     if (opts.dryRun) delete meta.resourceVersion;
     else meta.resourceVersion = String(rv);
     meta.creationTimestamp = isoSeconds(this.now());

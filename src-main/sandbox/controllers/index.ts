@@ -5,7 +5,7 @@ export { NODE_NAMES, NodeHeartbeat, registerNodes, nodeObject, SYNTHETIC_TAINT }
 export { Scheduler } from './scheduler';
 export { ReplicaSetController } from './replicaset';
 export { DeploymentController, templateHash } from './deployment';
-export { JobController, jobPodLabels } from './job';
+export { JobController } from './job';
 export { EndpointsController } from './endpoints';
 export { Kubelet, EXTERNAL_ANNOTATION, SYNTHETIC_ANNOTATION, type KubeletOptions } from './kubelet';
 export { PodNetwork } from './network';

@@ -47,6 +47,9 @@ const jobPods = async (name: string) => (await t.admin.get(`/api/v1/namespaces/d
 describe('Job controller', () => {
   it('runs pods to completion: 3 completions, 2 at a time', async () => {
     const created = await create(job('report', { ORRERY_TASK: 'report', ORRERY_TASK_DURATION: '800ms' }, { completions: 3, parallelism: 2 }));
+    // Defaulted at create as kube-apiserver does: selector on the uid, labels on the template.
+    expect(created.spec.selector).toEqual({ matchLabels: { 'batch.kubernetes.io/controller-uid': created.metadata.uid } });
+    expect(created.spec.template.metadata.labels).toEqual({ app: 'report', 'batch.kubernetes.io/controller-uid': created.metadata.uid, 'batch.kubernetes.io/job-name': 'report', 'controller-uid': created.metadata.uid, 'job-name': 'report' });
     const running = await until('2 active pods', async () => {
       const ps = await jobPods('report');
       return ps.length === 2 ? ps : undefined;
@@ -113,5 +116,7 @@ describe('Job controller', () => {
     expect(wait.stdout).toContain('job.batch/once condition met');
     const get = await kubectl(['get', 'jobs', '-n', 'default', 'once']);
     expect(get.stdout).toMatch(/^once\s+Complete\s+1\/1\s/m);
+    const wide = await kubectl(['get', 'jobs', '-n', 'default', 'once', '-o', 'wide']);
+    expect(wide.stdout).toMatch(/batch\.kubernetes\.io\/controller-uid=[0-9a-f-]{36}/);
   }, 30_000);
 });

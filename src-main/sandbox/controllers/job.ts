@@ -13,13 +13,6 @@ const SOURCE = { component: 'job-controller' };
 const finished = (job: KObject) => (job.status?.conditions ?? []).some((c: any) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 const terminal = (p: KObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
-/** The labels kube-apiserver adds to a Job's pod template (and its selector). */
-export function jobPodLabels(job: KObject): Record<string, string> {
-  const uid = job.metadata.uid!;
-  const name = job.metadata.name!;
-  return { 'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'job-name': name };
-}
-
 export class JobController {
   private readonly queue = new WorkQueue('job', (k) => this.sync(k));
   private readonly unwatch: (() => void)[] = [];
@@ -117,7 +110,8 @@ export class JobController {
       metadata: {
         generateName: `${job.metadata.name}-`,
         namespace: job.metadata.namespace,
-        labels: { ...(tpl.metadata?.labels ?? {}), ...jobPodLabels(job) },
+        // The template carries controller-uid / job-name (kube-apiserver adds them at create).
+        labels: { ...(tpl.metadata?.labels ?? {}) },
         ...(tpl.metadata?.annotations ? { annotations: { ...tpl.metadata.annotations } } : {}),
         ownerReferences: [ownerRef(job)],
       },
