@@ -14,6 +14,7 @@ import { permissions, resolveTarget, runAction } from './kube/actions';
 import { streamOverview } from './kube/overview';
 import { Discovery } from './kube/discovery';
 import { ContractError } from '../contract/errors';
+import { LogViews } from './logs/views';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface BackendOptions {
@@ -44,6 +45,7 @@ export function createBackend(options: BackendOptions): Backend {
     onWatchClose: (context, r) => options.telemetry.watchConnections.dec({ context, resource: r.resource }),
   });
   const views = new ResourceViews(caches);
+  const logs = new LogViews(caches);
   const discovery = new Discovery((context) => connections.client(context));
   const clientFor = (context: string) =>
     connections.client(context).catch((err: Error) => {
@@ -84,22 +86,11 @@ export function createBackend(options: BackendOptions): Backend {
       });
     },
     'diagnostics.metrics': () => options.telemetry.snapshot(),
-    // Aggregated logs (issue 5): the contract is settled; the tailer lands in src-main/core/logs.
-    'logs.tail': () => {
-      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
-    },
-    'logs.filter': () => {
-      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
-    },
-    'logs.previous': () => {
-      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
-    },
-    'logs.fullLine': () => {
-      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
-    },
-    'logs.export': () => {
-      throw new ContractError('UNAVAILABLE', 'Aggregated logs are not available in this build yet');
-    },
+    'logs.tail': (input, sink) => logs.tail(input, sink),
+    'logs.filter': (input) => logs.filter(input),
+    'logs.previous': (input) => logs.previous(input),
+    'logs.fullLine': ({ viewId, seq }) => logs.fullLine(viewId, seq),
+    'logs.export': ({ viewId, format }, sink) => logs.export(viewId, format, sink),
   };
 
   return {

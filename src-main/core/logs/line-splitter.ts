@@ -1,0 +1,89 @@
+// Splits a kubelet log response (bytes, "TIMESTAMP TEXT\n" per line) into lines. Chunks are cut
+// at the last newline before decoding, so a multi-byte character split across chunks is decoded
+// whole; invalid UTF-8 becomes U+FFFD (TextDecoder semantics) and never throws.
+
+/** A partial line longer than this is cut: it keeps its first MAX_LINE_BYTES bytes. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+export interface RawLine {
+  /** The kubelet timestamp (empty when the line had none). */
+  ts: string;
+  text: string;
+}
+
+export class LineSplitter {
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  /** The current partial line outgrew MAX_LINE_BYTES: skip bytes until its newline. */
+  private overflowing = false;
+
+  /** Lines completed by this chunk. */
+  push(chunk: Buffer, out: RawLine[] = []): RawLine[] {
+    const last = chunk.lastIndexOf(0x0a);
+    if (last < 0) {
+      this.keep(chunk);
+      return out;
+    }
+    const first = chunk.indexOf(0x0a);
+    let body: string;
+    if (this.partialBytes > 0 || this.overflowing) {
+      // Finish the partial line with the bytes up to the first newline.
+      this.keep(chunk.subarray(0, first));
+      splitInto(this.takePartial(), out);
+      body = first < last ? chunk.toString('utf8', first + 1, last) : '';
+      if (first < last) splitLines(body, out);
+    } else {
+      splitLines(chunk.toString('utf8', 0, last), out);
+    }
+    if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
+    return out;
+  }
+
+  /** The stream ended: a last line without newline, if any. */
+  end(out: RawLine[] = []): RawLine[] {
+    if (this.partialBytes > 0 || this.overflowing) splitInto(this.takePartial(), out);
+    return out;
+  }
+
+  private keep(bytes: Buffer) {
+    if (this.overflowing || bytes.length === 0) return;
+    const room = MAX_LINE_BYTES - this.partialBytes;
+    if (bytes.length > room) {
+      bytes = bytes.subarray(0, room);
+      this.overflowing = true;
+    }
+    // Copy: the chunk's memory belongs to the socket's pool and may be a large slab.
+    this.partial.push(Buffer.from(bytes));
+    this.partialBytes += bytes.length;
+  }
+
+  private takePartial(): string {
+    const s = Buffer.concat(this.partial, this.partialBytes).toString('utf8');
+    this.partial = [];
+    this.partialBytes = 0;
+    this.overflowing = false;
+    return s;
+  }
+}
+
+function splitLines(body: string, out: RawLine[]) {
+  let start = 0;
+  for (;;) {
+    const nl = body.indexOf('\n', start);
+    if (nl < 0) {
+      splitInto(body.slice(start), out);
+      return;
+    }
+    splitInto(body.slice(start, nl), out);
+    start = nl + 1;
+  }
+}
+
+/** "TIMESTAMP TEXT" -> {ts, text}; a trailing CR (CRLF-writing apps) is dropped. */
+function splitInto(line: string, out: RawLine[]) {
+  if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+  const sp = line.indexOf(' ');
+  // Kubelet timestamps start with a digit (RFC3339); anything else is a line without one.
+  if (sp > 0 && sp <= 40 && line.charCodeAt(0) >= 0x30 && line.charCodeAt(0) <= 0x39) out.push({ ts: line.slice(0, sp), text: line.slice(sp + 1) });
+  else out.push({ ts: '', text: line });
+}

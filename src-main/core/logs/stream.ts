@@ -1,0 +1,282 @@
+// One container instance's follow stream: opens GET .../log?follow=true&timestamps=true, feeds
+// the view, reconnects after a drop with sinceTime = last timestamp (whole seconds, as stern)
+// and skips the lines it already delivered, and reports its state. It returns when the
+// container terminated (ended), the pod went away, or it was stopped.
+import type { IncomingMessage } from 'node:http';
+import type { LogStreamStatus } from '../../contract/types';
+import type { KubeRequest } from '../kube/kube-client';
+import { statusError } from '../kube/kube-errors';
+import type { ContainerSnapshot } from './container';
+import { LineSplitter, type RawLine } from './line-splitter';
+import { compareTs, sinceQuery, wholeSecond } from './time';
+import type { LogView } from './view';
+
+export interface LogClient {
+  context: string;
+  server: string;
+  credentialKind(): string;
+  execCommand(): string | undefined;
+  send(req: KubeRequest): Promise<IncomingMessage>;
+}
+
+export interface StreamDeps {
+  client(): Promise<LogClient>;
+  view: LogView;
+  /** The container as the pod cache shows it now (undefined: the pod is gone). */
+  snapshot(): ContainerSnapshot | undefined;
+  /** Resolves when the pod changes or after ms. */
+  podChange(ms: number): Promise<void>;
+  /** The status object changed (the tailer publishes it). */
+  changed(): void;
+  signal: AbortSignal;
+}
+
+export interface StreamOptions {
+  /** First open of a container that was already running when the tail started. */
+  initial: { since?: string; tail?: number } | undefined;
+}
+
+/** How long a follow that ended normally waits for the pod cache to show why. */
+const SETTLE_MS = 1500;
+
+export type StreamOutcome = 'ended' | 'gone' | 'stopped' | 'restarted';
+
+export class ContainerStream {
+  /** Timestamp of the last delivered line and the texts delivered at exactly that time. */
+  private lastTs = '';
+  private atLastTs: string[] = [];
+  lastLineAt = Date.now();
+
+  constructor(
+    readonly status: LogStreamStatus,
+    private readonly deps: StreamDeps,
+    private readonly opts: StreamOptions,
+    /** The instance this stream follows (restart count). */
+    readonly instance: string,
+  ) {}
+
+  private set(state: LogStreamStatus['state'], extra: { reason?: string; attempt?: number; exitCode?: number } = {}) {
+    const s = this.status;
+    if (s.state === state && s.reason === extra.reason && s.attempt === extra.attempt) return;
+    s.state = state;
+    delete s.reason;
+    delete s.attempt;
+    delete s.exitCode;
+    delete s.quietForS;
+    if (extra.reason !== undefined) s.reason = extra.reason;
+    if (extra.attempt !== undefined) s.attempt = extra.attempt;
+    if (extra.exitCode !== undefined) s.exitCode = extra.exitCode;
+    this.deps.changed();
+  }
+
+  async run(): Promise<StreamOutcome> {
+    const { signal } = this.deps;
+    let attempt = 0;
+    while (!signal.aborted) {
+      const snap = this.deps.snapshot();
+      if (!snap) return 'gone';
+      if (snap.instance !== this.instance) return 'restarted';
+      if (!snap.started) {
+        this.set('starting', snap.waitingReason ? { reason: snap.waitingReason } : {});
+        await this.deps.podChange(5000);
+        continue;
+      }
+      if (attempt === 0 && this.status.state !== 'reconnecting') this.set('starting');
+      let res: IncomingMessage;
+      const client = await this.deps.client();
+      const req = this.request();
+      try {
+        res = await client.send({ ...req, signal });
+      } catch (err) {
+        if (signal.aborted) break;
+        attempt++;
+        this.set('reconnecting', { attempt, reason: (err as Error).message });
+        await sleep(backoff(attempt), signal);
+        continue;
+      }
+      if (res.statusCode !== 200) {
+        const body = await readText(res);
+        const error = statusError(res.statusCode ?? 0, body, req, client);
+        if (signal.aborted) break;
+        if (res.statusCode === 403 || res.statusCode === 401) {
+          // Permissions rarely change while a view is open: retry slowly, stay in error meanwhile.
+          this.set('error', { reason: error.message });
+          await this.deps.podChange(30_000);
+        } else if (res.statusCode === 404) {
+          this.set('error', { reason: error.message });
+          await this.deps.podChange(5000);
+        } else {
+          // 400: e.g. "container ... is waiting to start": not started yet in the kubelet's view.
+          attempt++;
+          this.set('starting', { reason: error.message });
+          await this.deps.podChange(backoff(attempt));
+        }
+        continue;
+      }
+      this.set('streaming');
+      attempt = 0;
+      const cut = await this.read(res);
+      if (signal.aborted) break;
+      let reason: string;
+      if (cut === undefined) {
+        // The kubelet ended the follow: the container stopped, restarted, or its log rotated.
+        const outcome = await this.settle();
+        if (outcome) return outcome;
+        reason = 'the log stream ended while the container is running';
+      } else {
+        reason = cut;
+      }
+      attempt++;
+      this.set('reconnecting', { attempt, reason });
+      await sleep(attempt === 1 ? 100 : backoff(attempt), signal);
+    }
+    return 'stopped';
+  }
+
+  /** After a normal end: ended (terminated), restarted, gone, or undefined to resume. */
+  private async settle(): Promise<StreamOutcome | undefined> {
+    const deadline = Date.now() + SETTLE_MS;
+    for (;;) {
+      const snap = this.deps.snapshot();
+      if (!snap) return 'gone';
+      if (snap.instance !== this.instance) return 'restarted';
+      if (!snap.running && snap.terminated) {
+        const t = snap.terminated;
+        this.set('ended', {
+          reason: `container terminated: ${t.reason ?? 'Terminated'}${t.exitCode !== undefined ? ` (exit code ${t.exitCode})` : ''}`,
+          ...(t.exitCode !== undefined ? { exitCode: t.exitCode } : {}),
+        });
+        return 'ended';
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || this.deps.signal.aborted) return undefined;
+      await this.deps.podChange(left);
+    }
+  }
+
+  private request(): KubeRequest {
+    const s = this.status;
+    const query: Record<string, string | number | boolean> = { follow: true, timestamps: true, container: s.container };
+    if (this.lastTs) {
+      query.sinceTime = wholeSecond(this.lastTs);
+    } else if (this.opts.initial) {
+      const { since, tail } = this.opts.initial;
+      Object.assign(query, sinceQuery(since ?? '48h'));
+      if (tail !== undefined) query.tailLines = tail;
+    }
+    return {
+      path: `/api/v1/namespaces/${encodeURIComponent(s.namespace)}/pods/${encodeURIComponent(s.pod)}/log`,
+      query,
+      timeoutMs: 30_000,
+      intent: { verb: 'get', resource: 'pods/log', namespace: s.namespace, name: s.pod },
+    };
+  }
+
+  /** Reads until the response ends (undefined) or breaks (the reason). */
+  private async read(res: IncomingMessage): Promise<string | undefined> {
+    const splitter = new LineSplitter();
+    // Resuming: lines up to the last delivered timestamp come again; skip those already seen.
+    let skipping = this.lastTs !== '';
+    let seen = skipping ? [...this.atLastTs] : [];
+    const batch: RawLine[] = [];
+    const deliver = () => {
+      if (batch.length === 0) return;
+      let out: RawLine[] = batch;
+      if (skipping) {
+        out = [];
+        for (const l of batch) {
+          if (skipping) {
+            const c = compareTs(l.ts, this.lastTs);
+            if (c < 0) continue;
+            if (c === 0) {
+              const i = seen.indexOf(l.text);
+              if (i >= 0) {
+                seen.splice(i, 1);
+                continue;
+              }
+            } else {
+              skipping = false;
+              seen = [];
+            }
+          }
+          out.push(l);
+        }
+      }
+      batch.length = 0;
+      if (out.length === 0) return;
+      this.track(out);
+      this.deps.view.append(this.status, out);
+    };
+    try {
+      for await (const chunk of res) {
+        splitter.push(chunk as Buffer, batch);
+        deliver();
+        const wait = this.deps.view.writable();
+        if (wait) await wait;
+        if (this.deps.signal.aborted) {
+          res.destroy();
+          return undefined;
+        }
+      }
+    } catch (err) {
+      // A partial last line is dropped here: it is read again after the resume.
+      return (err as Error).message || 'connection lost';
+    }
+    splitter.end(batch);
+    deliver();
+    return undefined;
+  }
+
+  private track(lines: readonly RawLine[]) {
+    this.status.lines += lines.length;
+    this.lastLineAt = Date.now();
+    if (this.status.state === 'quiet') this.set('streaming');
+    for (const l of lines) {
+      if (!l.ts) continue;
+      if (l.ts === this.lastTs) this.atLastTs.push(l.text);
+      else {
+        this.lastTs = l.ts;
+        this.atLastTs = [l.text];
+      }
+    }
+  }
+
+  markQuiet(now: number, quietAfterMs: number): boolean {
+    const s = this.status;
+    if (s.state !== 'streaming' && s.state !== 'quiet') return false;
+    const idle = now - this.lastLineAt;
+    if (idle < quietAfterMs) return false;
+    const quietForS = Math.floor(idle / 1000);
+    if (s.state === 'quiet' && quietForS - (s.quietForS ?? 0) < 5) return false;
+    if (s.state !== 'quiet') this.set('quiet');
+    s.quietForS = quietForS;
+    return true;
+  }
+}
+
+function backoff(attempt: number): number {
+  return Math.min(5000, 250 * 2 ** Math.min(attempt - 1, 5));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done);
+  });
+}
+
+async function readText(res: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of res) chunks.push(c as Buffer);
+  } catch {
+    // The status body is a nicety; the status code alone still classifies the failure.
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, 4096);
+}

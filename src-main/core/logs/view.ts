@@ -1,0 +1,193 @@
+// One open log view: numbers and parses incoming lines, keeps them in the ring buffer, and sends
+// the ones matching the filter to the renderer with real back-pressure. Producers (container
+// streams) await writable() so a slow renderer slows the sockets instead of losing lines.
+import type { LogFrame, LogLine, LogStreamStatus } from '../../contract/types';
+import type { StreamSink } from '../../contract/server';
+import { compileFilter, type LinePredicate, type LogFilterSpec } from './filter';
+import { DISPLAY_LIMIT, parseLine } from './parse';
+import { LineRing } from './ring';
+import type { RawLine } from './line-splitter';
+
+/** Lines per 'lines' frame item: big enough to amortize, small enough that the sink's item
+ *  high-water mark (10,000 items) bounds memory. */
+const BATCH = 256;
+
+export interface StreamIdentity {
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export class LogView {
+  private readonly ring: LineRing;
+  private seq = 0;
+  private filter: LinePredicate | undefined;
+  private filterSpec: LogFilterSpec | undefined;
+  private pending: LogLine[] = [];
+  private flushScheduled = false;
+  private blocked: Promise<void> | undefined;
+  private droppedSinceFrame = 0;
+  private droppedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Re-filtered lines waiting to be sent after a reset (sent before any newer line). */
+  private replay: LogLine[] = [];
+  private replaying = false;
+  /** Producers wait for a replay to finish, so live lines do not pile up behind it. */
+  private replayDone: Promise<void> | undefined;
+
+  constructor(
+    private readonly sink: StreamSink<LogFrame>,
+    bufferLines: number,
+    filter?: LogFilterSpec,
+  ) {
+    this.ring = new LineRing(bufferLines);
+    this.filter = compileFilter(filter);
+    this.filterSpec = filter;
+  }
+
+  get closed(): boolean {
+    return this.sink.signal.aborted;
+  }
+
+  /** Parses and stores a batch of one stream's lines; matching ones are queued for sending. */
+  append(id: StreamIdentity, raws: readonly RawLine[]): void {
+    if (this.closed) return;
+    let evicted = 0;
+    for (const r of raws) {
+      const text = r.text;
+      const cut = text.length > DISPLAY_LIMIT;
+      const p = parseLine(cut ? text.slice(0, DISPLAY_LIMIT) : text);
+      const line: LogLine = {
+        seq: ++this.seq,
+        ts: r.ts,
+        namespace: id.namespace,
+        pod: id.pod,
+        container: id.container,
+        msg: p.msg,
+        format: p.format,
+        // ASCII lines (the vast majority) have as many bytes as characters.
+        bytes: text.length < 256 && isAscii(text) ? text.length : Buffer.byteLength(text),
+      };
+      if (p.level) line.level = p.level;
+      if (p.fields) line.fields = p.fields;
+      if (p.traceId) line.traceId = p.traceId;
+      if (p.spanId) line.spanId = p.spanId;
+      if (cut) line.truncated = true;
+      if (this.ring.push(line, text)) evicted++;
+      if (!this.filter || this.filter(line, text)) this.pending.push(line);
+    }
+    if (evicted) this.noteDropped(evicted);
+    if (this.pending.length >= BATCH) this.flush();
+    else this.scheduleFlush();
+  }
+
+  /** Resolves when producers may continue (immediately unless the renderer is behind). */
+  writable(): Promise<void> | undefined {
+    return this.blocked ?? this.replayDone;
+  }
+
+  streams(streams: LogStreamStatus[], limited: boolean, maxStreams: number): void {
+    this.push({ type: 'streams', streams, limited, maxStreams });
+  }
+
+  /** Replaces the filter: the client gets a reset, then every buffered line that matches. */
+  setFilter(spec: LogFilterSpec): { matched: number; buffered: number } {
+    const filter = compileFilter(spec); // throws BAD_INPUT before anything changes
+    this.flush(); // lines already accepted under the old filter go out before the reset
+    this.filter = filter;
+    this.filterSpec = spec;
+    const matched: LogLine[] = [];
+    this.ring.forEachFrom(0, (l, raw) => {
+      if (!filter || filter(l, raw)) matched.push(l);
+    });
+    this.replay = matched;
+    this.pending = [];
+    this.push({ type: 'reset' });
+    void this.sendReplay();
+    return { matched: matched.length, buffered: this.ring.size };
+  }
+
+  /** Every buffered line matching the current filter, with its full text. */
+  matching(): Array<{ line: LogLine; raw: string }> {
+    const out: Array<{ line: LogLine; raw: string }> = [];
+    const filter = this.filter;
+    this.ring.forEachFrom(0, (line, raw) => {
+      if (!filter || filter(line, raw)) out.push({ line, raw });
+    });
+    return out;
+  }
+
+  fullText(seq: number): string | undefined {
+    return this.ring.raw(seq);
+  }
+
+  get currentFilter(): LogFilterSpec | undefined {
+    return this.filterSpec;
+  }
+
+  private async sendReplay() {
+    if (this.replaying) return;
+    this.replaying = true;
+    let done = () => {};
+    this.replayDone = new Promise((resolve) => (done = resolve));
+    try {
+      while (this.replay.length > 0 && !this.closed) {
+        const batch = this.replay.splice(0, BATCH);
+        if (!this.sink.push({ type: 'lines', lines: batch })) await this.sink.drained();
+      }
+    } finally {
+      this.replaying = false;
+      this.replayDone = undefined;
+      done();
+    }
+    // Live lines that arrived while replaying waited in `pending`.
+    this.flush();
+  }
+
+  private scheduleFlush() {
+    if (this.flushScheduled || this.pending.length === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush() {
+    if (this.replaying || this.pending.length === 0 || this.closed) return;
+    const lines = this.pending;
+    this.pending = [];
+    for (let i = 0; i < lines.length; i += BATCH) this.push({ type: 'lines', lines: i === 0 && lines.length <= BATCH ? lines : lines.slice(i, i + BATCH) });
+  }
+
+  private push(frame: LogFrame) {
+    if (this.closed) return;
+    if (!this.sink.push(frame) && !this.blocked) {
+      this.blocked = this.sink.drained().then(() => {
+        this.blocked = undefined;
+      });
+    }
+  }
+
+  private noteDropped(n: number) {
+    this.droppedSinceFrame += n;
+    // At most one 'dropped' frame per 250 ms: under a firehose every append evicts.
+    this.droppedTimer ??= setTimeout(() => {
+      this.droppedTimer = undefined;
+      const count = this.droppedSinceFrame;
+      this.droppedSinceFrame = 0;
+      this.flush();
+      this.push({ type: 'dropped', count, total: this.ring.evictedTotal });
+    }, 250);
+  }
+
+  dispose() {
+    if (this.droppedTimer) clearTimeout(this.droppedTimer);
+    this.pending = [];
+    this.replay = [];
+  }
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
