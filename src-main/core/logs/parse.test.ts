@@ -1,0 +1,139 @@
+// Parser, splitter and filter units, plus fuzz: random bytes, huge and invalid UTF-8 lines.
+import { describe, expect, it } from 'vitest';
+import { ContractError } from '../../contract/errors';
+import { compileFilter, compileRegex } from './filter';
+import { LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
+import { parseLine } from './parse';
+import { compareTs, parseDuration, sinceQuery, wholeSecond } from './time';
+import { LineRing } from './ring';
+
+describe('parseLine', () => {
+  it('extracts level, message, trace and span ids and fields from JSON', () => {
+    const p = parseLine('{"level":"warn","msg":"slow query","trace_id":"abc","spanId":"def","time":"2024-01-01T00:00:00Z","ms":812}');
+    expect(p).toEqual({ format: 'json', level: 'warn', msg: 'slow query', traceId: 'abc', spanId: 'def', fields: { ms: 812 } });
+    expect(parseLine('{"severity":"ERROR","message":"boom"}')).toMatchObject({ level: 'error', msg: 'boom' });
+    expect(parseLine('{"level":30,"msg":"pino"}')).toMatchObject({ level: 'info' });
+    expect(parseLine('{"lvl":"dbg","traceID":"t1"}')).toMatchObject({ level: 'debug', traceId: 't1', msg: '{"lvl":"dbg","traceID":"t1"}' });
+  });
+
+  it('extracts from logfmt, keeping prose with an = plain', () => {
+    expect(parseLine('time=2024-01-01T00:00:00Z level=error msg="connection \\"refused\\"" trace_id=a1 retries=3')).toEqual({
+      format: 'logfmt', level: 'error', msg: 'connection "refused"', traceId: 'a1', fields: { retries: '3' },
+    });
+    expect(parseLine('retrying with x=1').format).toBe('plain');
+    expect(parseLine('level=info').format).toBe('logfmt');
+  });
+
+  it('recognizes klog and plain levels', () => {
+    expect(parseLine('E0102 15:04:05.000000    1234 controller.go:42] sync failed')).toMatchObject({ format: 'klog', level: 'error' });
+    expect(parseLine('I1231 23:59:59.999999 1 main.go:1] ok')).toMatchObject({ format: 'klog', level: 'info' });
+    expect(parseLine('2024-01-01 12:00:00 WARN disk almost full')).toMatchObject({ format: 'plain', level: 'warn' });
+    expect(parseLine('[error] upstream timed out')).toMatchObject({ level: 'error' });
+    expect(parseLine('just some information here').level).toBeUndefined();
+    expect(parseLine('{not json}')).toMatchObject({ format: 'plain' });
+  });
+});
+
+describe('LineSplitter', () => {
+  const split = (chunks: Buffer[]) => {
+    const s = new LineSplitter();
+    const out: RawLine[] = [];
+    for (const c of chunks) s.push(c, out);
+    s.end(out);
+    return out;
+  };
+
+  it('splits timestamps off and joins lines across chunks, including split multi-byte characters', () => {
+    const text = Buffer.from('2024-01-01T00:00:00.1Z héllo wörld\n2024-01-01T00:00:00.2Z second\r\n2024-01-01T00:00:00.3Z no newline');
+    for (let cut = 1; cut < text.length; cut += 3) {
+      expect(split([text.subarray(0, cut), text.subarray(cut)])).toEqual([
+        { ts: '2024-01-01T00:00:00.1Z', text: 'héllo wörld' },
+        { ts: '2024-01-01T00:00:00.2Z', text: 'second' },
+        { ts: '2024-01-01T00:00:00.3Z', text: 'no newline' },
+      ]);
+    }
+  });
+
+  it('replaces invalid UTF-8 and survives random bytes', () => {
+    expect(split([Buffer.from([0x32, 0x20, 0xff, 0xfe, 0x41, 0x0a])])).toEqual([{ ts: '2', text: '\ufffd\ufffdA' }]);
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    for (let round = 0; round < 200; round++) {
+      const chunks = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => Buffer.from(Array.from({ length: Math.floor(rnd() * 2000) }, () => Math.floor(rnd() * 256))));
+      const lines = split(chunks);
+      const total = Buffer.concat(chunks);
+      const newlines = total.filter((b) => b === 0x0a).length;
+      expect(lines.length).toBe(newlines + (total.length > 0 && total[total.length - 1] !== 0x0a ? 1 : 0));
+      for (const l of lines) expect(() => parseLine(l.text)).not.toThrow();
+    }
+  });
+
+  it('handles a 10 MB single line in many chunks and cuts endless lines at MAX_LINE_BYTES', () => {
+    const big = Buffer.alloc(10 * 1024 * 1024, 0x61);
+    const chunks = [Buffer.from('2024-01-01T00:00:00Z ')];
+    for (let i = 0; i < big.length; i += 65536) chunks.push(big.subarray(i, i + 65536));
+    chunks.push(Buffer.from('\n2024-01-01T00:00:01Z next\n'));
+    const lines = split(chunks);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]!.text.length).toBe(big.length);
+    expect(lines[1]!.text).toBe('next');
+    const endless = new LineSplitter();
+    const out: RawLine[] = [];
+    for (let i = 0; i < 20; i++) endless.push(Buffer.alloc(1024 * 1024, 0x62), out);
+    endless.push(Buffer.from('\n'), out);
+    expect(out[0]!.text.length).toBe(MAX_LINE_BYTES);
+  });
+});
+
+describe('filters', () => {
+  it('rejects invalid regexes with BAD_INPUT, message and position', () => {
+    const err = (() => {
+      try {
+        compileRegex('include', 'ab*+(');
+      } catch (e) {
+        return e as ContractError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ContractError);
+    expect(err!.code).toBe('BAD_INPUT');
+    expect(err!.details).toMatchObject({ field: 'include', position: 3 });
+    expect(err!.message).toMatch(/Nothing to repeat/);
+    expect(() => compileRegex('include', '(abc')).toThrow(/position 4.*Unterminated group/);
+  });
+
+  it('combines levels, pods, containers, regexes and text', () => {
+    const f = compileFilter({ levels: ['error', 'unknown'], pods: ['shop/a'], include: 'fail', exclude: 'ignore', text: 'DISK' })!;
+    const line = { seq: 1, ts: '', namespace: 'shop', pod: 'a', container: 'c', msg: '', format: 'plain' as const, bytes: 0 };
+    expect(f({ ...line, level: 'error' }, 'disk fail')).toBe(true);
+    expect(f(line, 'disk fail')).toBe(true);
+    expect(f({ ...line, level: 'info' }, 'disk fail')).toBe(false);
+    expect(f({ ...line, level: 'error' }, 'disk fail ignore')).toBe(false);
+    expect(f({ ...line, level: 'error', pod: 'b' }, 'disk fail')).toBe(false);
+  });
+});
+
+describe('time and ring', () => {
+  it('compares kubelet timestamps with trimmed fractions and resumes on whole seconds', () => {
+    expect(compareTs('2024-01-01T00:00:05.1Z', '2024-01-01T00:00:05.12Z')).toBe(-1);
+    expect(compareTs('2024-01-01T00:00:05.2Z', '2024-01-01T00:00:05.12Z')).toBe(1);
+    expect(compareTs('2024-01-01T00:00:05Z', '2024-01-01T00:00:05.000Z')).toBe(0);
+    expect(wholeSecond('2024-01-01T00:00:05.987654321Z')).toBe('2024-01-01T00:00:05Z');
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(sinceQuery('5m')).toEqual({ sinceSeconds: 300 });
+    expect(sinceQuery('2024-01-01T00:00:00.5Z')).toEqual({ sinceTime: '2024-01-01T00:00:00Z' });
+  });
+
+  it('evicts the oldest lines and finds lines by seq', () => {
+    const r = new LineRing(3);
+    const mk = (seq: number) => ({ seq, ts: '', namespace: 'n', pod: 'p', container: 'c', msg: String(seq), format: 'plain' as const, bytes: 1 });
+    const evicted = [1, 2, 3, 4, 5].map((s) => r.push(mk(s), `raw${s}`)).filter(Boolean).length;
+    expect(evicted).toBe(2);
+    expect(r.evictedTotal).toBe(2);
+    expect([r.firstSeq, r.lastSeq]).toEqual([3, 5]);
+    expect(r.get(2)).toBeUndefined();
+    expect(r.raw(4)).toBe('raw4');
+    const seen: number[] = [];
+    r.forEachFrom(0, (l) => seen.push(l.seq));
+    expect(seen).toEqual([3, 4, 5]);
+  });
+});
