@@ -3,6 +3,8 @@
 // failing task retries up to backoffLimit and the Job fails with BackoffLimitExceeded.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Job } from 'kubernetes-models/batch/v1';
+import { Pod } from 'kubernetes-models/v1';
 import { startTestSandbox, until, type TestSandbox } from '../test-helpers';
 
 let t: TestSandbox;
@@ -68,10 +70,12 @@ describe('Job controller', () => {
     expect(done.status.failed).toBeUndefined();
     expect(Date.parse(done.status.completionTime)).toBeGreaterThanOrEqual(Date.parse(done.status.startTime));
     expect(done.status.conditions.map((c: any) => c.type)).toEqual(['SuccessCriteriaMet', 'Complete']);
+    new Job(done).validate();
 
     const pods = await jobPods('report');
     expect(pods).toHaveLength(3);
     for (const p of pods) {
+      new Pod(p).validate();
       expect(p.status.phase).toBe('Succeeded');
       const cs = p.status.containerStatuses[0];
       expect(cs.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
@@ -100,6 +104,7 @@ describe('Job controller', () => {
     expect(failed.status.failed).toBe(2);
     expect(failed.status.succeeded).toBeUndefined();
     expect(failed.status.conditions.find((c: any) => c.type === 'Failed').reason).toBe('BackoffLimitExceeded');
+    new Job(failed).validate();
     const pods = await jobPods('migrate');
     expect(pods).toHaveLength(2);
     for (const p of pods) {

@@ -1,7 +1,7 @@
 // Scale mode: N synthetic pods (no processes) across namespaces and synthetic nodes, created
 // straight into the store; churn mutating R objects per second; synthetic logs at L lines/s.
 import { randomBytes } from 'node:crypto';
-import type { Store, KObject } from '../apiserver/store';
+import { deepFreeze, type Store, type KObject } from '../apiserver/store';
 import { nodeObject } from '../controllers/nodes';
 import { SYNTHETIC_ANNOTATION } from '../controllers/kubelet';
 import type { ExtraPods } from '../controllers/providers';
@@ -26,6 +26,8 @@ const PODS_PER_NODE = 110;
 const PODS_PER_NAMESPACE = 2000;
 const CONTAINER = 'app';
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const HOST_IPS = deepFreeze([{ ip: '127.0.0.1' }]);
+const IMAGE_ID = `registry.orrery.invalid/load@sha256:${'c'.repeat(64)}`;
 
 /** A unique 5+ character pod-name suffix from a serial number (scrambled so names look random). */
 function suffix(n: number): string {
@@ -67,6 +69,10 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
     return nowStr;
   };
 
+  let shared: { tolerations: unknown; containers: unknown; securityContext: unknown } | undefined;
+  let sharedAt = '';
+  let conditions: unknown;
+
   let serial = 0;
   const create = (i: number): void => {
     const ns = namespaces[i % namespaces.length]!;
@@ -77,26 +83,37 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
     const name = `${app}-${hash}-${suffix(serial++)}`;
     const now = nowCached();
     const ip = `10.${64 + ((i >> 16) & 63)}.${(i >> 8) & 255}.${i & 255}`;
-    store.create('pods', {
+    if (sharedAt !== now) {
+      sharedAt = now;
+      conditions = deepFreeze(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })));
+    }
+    const created = store.create('pods', {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name, namespace: ns, labels: { app, 'pod-template-hash': hash, 'sandbox.orrery.dev/synthetic': 'true' }, annotations: { [SYNTHETIC_ANNOTATION]: 'true' } },
       spec: {
         nodeName: node,
-        tolerations: [{ key: 'sandbox.orrery.dev/synthetic', operator: 'Exists', effect: 'NoSchedule' }],
-        containers: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '10m', memory: '32Mi' } } }],
+        ...(shared
+          ? { tolerations: shared.tolerations, containers: shared.containers, securityContext: shared.securityContext }
+          : {
+              tolerations: [{ key: 'sandbox.orrery.dev/synthetic', operator: 'Exists', effect: 'NoSchedule' }],
+              containers: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], resources: { requests: { cpu: '10m', memory: '32Mi' } } }],
+            }),
       },
       status: {
         phase: 'Running',
         hostIP: '127.0.0.1',
-        hostIPs: [{ ip: '127.0.0.1' }],
+        hostIPs: HOST_IPS,
         podIP: ip,
         podIPs: [{ ip }],
         startTime: now,
-        conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now })),
-        containerStatuses: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', imageID: `registry.orrery.invalid/load@sha256:${'c'.repeat(64)}`, containerID: `containerd://${cid}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} }],
+        conditions,
+        containerStatuses: [{ name: CONTAINER, image: 'registry.orrery.invalid/load:1.0', imageID: IMAGE_ID, containerID: `containerd://${cid}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } }, lastState: {} }],
       },
     }, undefined, { adopt: true });
+    // Every later pod shares the first one's defaulted, frozen container spec and tolerations
+    // (already complete, so defaulting leaves them alone and freezing skips them).
+    shared ??= { tolerations: created.spec.tolerations, containers: created.spec.containers, securityContext: created.spec.securityContext };
     t0.set(`${ns}/${name}`, Date.now());
     perNode.set(node, (perNode.get(node) ?? 0) + 1);
     pods.push({ ns, name });

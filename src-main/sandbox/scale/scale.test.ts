@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Pod } from 'kubernetes-models/v1';
 import { Store } from '../apiserver/store';
 import { storeResources } from '../apiserver/resources';
 import { startScale } from './index';
@@ -18,6 +19,27 @@ describe('scale mode', () => {
     const p = store.list('pods', { namespace: 'scale-01', limit: 1 }).items[0]!;
     expect(s.provider.podUsage!('scale-01', p.metadata.name!)![0]!.cpuNanoCores).toBeGreaterThan(0);
     s.stop();
+  });
+
+  it('synthetic pods are complete, schema-valid, independent objects; churn mutates them', async () => {
+    const store = new Store(storeResources());
+    store.create('namespaces', { metadata: { name: 'default' } });
+    const s = startScale(store, { pods: 300, churn: 200, logRate: 0 });
+    const [a, b] = store.list('pods', { limit: 2 }).items;
+    for (const p of [a!, b!]) {
+      new Pod(p as any).validate();
+      expect(p.spec.tolerations.map((t: any) => t.key)).toEqual(['sandbox.orrery.dev/synthetic', 'node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']);
+      expect(p.spec.containers[0]).toMatchObject({ terminationMessagePath: '/dev/termination-log', imagePullPolicy: 'IfNotPresent' });
+      expect(Object.isFrozen(p.spec.containers[0])).toBe(true);
+    }
+    expect(a!.status.containerStatuses[0].containerID).not.toBe(b!.status.containerStatuses[0].containerID);
+    expect(a!.metadata.uid).not.toBe(b!.metadata.uid);
+    const rv = Number(store.resourceVersion);
+    await new Promise((r) => setTimeout(r, 400));
+    s.stop();
+    expect(Number(store.resourceVersion) - rv).toBeGreaterThanOrEqual(40);
+    expect(store.count('pods')).toBe(300);
+    for (const p of store.list('pods').items) new Pod(p as any).validate();
   });
 
   it('synthetic logs: contiguous seq, timestamps consistent with tail and follow', async () => {
