@@ -181,7 +181,8 @@ export class ContainerStream {
     const batch: RawLine[] = [];
     const deliver = () => {
       if (batch.length === 0) return;
-      let out: RawLine[] = batch;
+      // A fresh array per delivery: the view keeps nothing of it, but the batch is reused.
+      let out: RawLine[] = batch.slice();
       if (skipping) {
         out = [];
         for (const l of batch) {
