@@ -10,6 +10,7 @@ import { constellationManifests, createWorkloadRuntime, startLoadGenerator, type
 import {
   DeploymentController,
   EndpointsController,
+  CronJobController,
   EventRecorder,
   JobController,
   Kubelet,
@@ -77,7 +78,7 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
   writeKubeconfig(opts.kubeconfigPath, { url: api.url, caPem: api.caPem, users: api.users.filter((u) => u.name !== SCENARIO_USER) });
 
   const heartbeat = new NodeHeartbeat(store, NODE_NAMES);
-  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder)];
+  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder), new CronJobController(store, recorder)];
 
   // Prometheus starts in parallel with the constellation.
   const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log });

@@ -6,6 +6,7 @@ export { Scheduler } from './scheduler';
 export { ReplicaSetController } from './replicaset';
 export { DeploymentController, templateHash } from './deployment';
 export { JobController } from './job';
+export { CronJobController } from './cronjob';
 export { EndpointsController } from './endpoints';
 export { Kubelet, EXTERNAL_ANNOTATION, SYNTHETIC_ANNOTATION, type KubeletOptions } from './kubelet';
 export { PodNetwork } from './network';

@@ -1,13 +1,13 @@
-// Status for the workload kinds the sandbox does not run itself: StatefulSets, DaemonSets and
-// CronJobs keep an observedGeneration and counts derived from the pods they own, so tools
-// show sane numbers instead of empty status.
+// Status for the workload kinds the sandbox does not run itself: StatefulSets and DaemonSets keep
+// an observedGeneration and counts derived from the pods they own, so tools show sane numbers
+// instead of empty status.
 import type { Store } from '../apiserver/store';
 import { WorkQueue, nsKey, splitKey } from './queue';
 import type { EventRecorder } from './recorder';
 import { controllerOf, podReady } from './util';
 
-// Jobs are run by JobController (job.ts).
-const KINDS: Record<string, string> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets', CronJob: 'cronjobs' };
+// Jobs and CronJobs have their own controllers (job.ts, cronjob.ts).
+const KINDS: Record<string, string> = { StatefulSet: 'statefulsets', DaemonSet: 'daemonsets' };
 
 export class WorkloadStatusController {
   private readonly queue = new WorkQueue('workload-status', (k) => this.sync(k));
