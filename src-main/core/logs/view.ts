@@ -99,11 +99,13 @@ export class LogView {
     this.ring.forEachFrom(0, (l, raw) => {
       if (!filter || filter(l, raw)) matched.push(l);
     });
+    const result = { matched: matched.length, buffered: this.ring.size };
     this.replay = matched;
     this.pending = [];
     this.push({ type: 'reset' });
+    // Starts sending synchronously (it consumes `matched`), continues as the renderer keeps up.
     void this.sendReplay();
-    return { matched: matched.length, buffered: this.ring.size };
+    return result;
   }
 
   /** Every buffered line matching the current filter, with its full text. */
