@@ -66,6 +66,8 @@ export interface SortItem {
 
 /** Above this many deltas in one batch (e.g. a relist), re-sorting beats one splice per delta. */
 const REBUILD_MIN = 2_000;
+/** From this many deltas in one batch (e.g. a list page of 500), one merge pass beats one splice per delta. */
+const MERGE_MIN = 16;
 
 export function compileFilter(filter: QueryFilter = {}): (obj: KubeObject) => boolean {
   const namespaces = filter.namespaces ? new Set(filter.namespaces) : undefined;
@@ -187,6 +189,11 @@ export class WindowedQuery<Row> {
   private onBatch(batch: readonly Delta[]): void {
     const changed = new Set<string>();
     const rebuild = batch.length >= REBUILD_MIN && batch.length * 8 > this.items.length;
+    // Each splice moves half the list on average: a list page of 500 into 100k rows moved 25M
+    // slots. In bulk, removals and insertions are collected and applied in one merge pass.
+    const bulk = !rebuild && batch.length >= MERGE_MIN;
+    const dropped = new Set<SortItem>();
+    const added: SortItem[] = [];
     for (const d of batch) {
       const prev = this.byKey.get(d.key);
       const keep = d.type !== 'DELETED' && this.matches(d.object);
@@ -202,6 +209,17 @@ export class WindowedQuery<Row> {
         prev.obj = next.obj; // same position: no move
         continue;
       }
+      if (bulk) {
+        if (prev) {
+          dropped.add(prev);
+          this.byKey.delete(d.key);
+        }
+        if (next) {
+          added.push(next);
+          this.byKey.set(d.key, next);
+        }
+        continue;
+      }
       if (prev) {
         this.items.splice(this.lowerBound(prev), 1);
         this.byKey.delete(d.key);
@@ -212,8 +230,35 @@ export class WindowedQuery<Row> {
       }
     }
     if (rebuild) this.items = [...this.byKey.values()].sort(this.cmp);
+    if (bulk) this.merge(dropped, added);
     const delta = this.recompute(changed);
     if (delta) this.onDelta?.(delta);
+  }
+
+  /** Drops `dropped` from the sorted list and merges `added` in (items added and dropped again in the same batch cancel out). */
+  private merge(dropped: ReadonlySet<SortItem>, added: SortItem[]): void {
+    const kept = dropped.size ? this.items.filter((i) => !dropped.has(i)) : this.items;
+    const ins = (dropped.size ? added.filter((i) => !dropped.has(i)) : added).sort(this.cmp);
+    if (!ins.length) {
+      this.items = kept;
+      return;
+    }
+    const out: SortItem[] = [];
+    let from = 0;
+    for (const item of ins) {
+      let lo = from;
+      let hi = kept.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (this.cmp(kept[mid]!, item) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let i = from; i < lo; i++) out.push(kept[i]!);
+      out.push(item);
+      from = lo;
+    }
+    for (let i = from; i < kept.length; i++) out.push(kept[i]!);
+    this.items = out;
   }
 
   private recompute(changed: ReadonlySet<string>): WindowDelta<Row> | undefined {
