@@ -1,7 +1,7 @@
 // Every resource kind as a live, sortable, filterable, virtualized list. Only the rows on screen
 // (plus a margin) cross from the backend; scrolling moves the window.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type CSSProperties } from 'react';
+import { memo, useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import type { KindInfo, ResourceRow, SyncState } from '../../../src-main/contract/types';
 import { useCall } from '../api/hooks';
 import { useResourceWindow } from '../api/useResourceWindow';
@@ -123,13 +123,16 @@ function ResourceTable(props: {
   }, [first, last, view.total, showRange]);
 
   const columns = [{ id: 'name', title: 'Name', type: 'text' as const }, ...(props.showNamespace ? [{ id: 'namespace', title: 'Namespace', type: 'text' as const }] : []), ...kind.columns];
-  const template = `28px minmax(220px, 2.5fr) ${props.showNamespace ? 'minmax(110px, 1fr) ' : ''}${kind.columns.map((c) => (c.id === 'message' ? 'minmax(240px, 4fr)' : c.type === 'num' || c.type === 'age' ? 'minmax(70px, 0.6fr)' : 'minmax(90px, 1fr)')).join(' ')}`;
-  const gridStyle: CSSProperties = { gridTemplateColumns: template };
-  const cell = (row: ResourceRow, i: number) => {
-    const v = row.cells[i];
-    const c = kind.columns[i]!;
-    return c.type === 'age' ? formatAge(v as string | null, now) : v === null || v === undefined ? '' : String(v);
-  };
+  // One style object per layout: rows compare it by identity (RowView is memoized).
+  const gridStyle = useMemo<CSSProperties>(
+    () => ({
+      gridTemplateColumns: `28px minmax(220px, 2.5fr) ${props.showNamespace ? 'minmax(110px, 1fr) ' : ''}${kind.columns.map((c) => (c.id === 'message' ? 'minmax(240px, 4fr)' : c.type === 'num' || c.type === 'age' ? 'minmax(70px, 0.6fr)' : 'minmax(90px, 1fr)')).join(' ')}`,
+    }),
+    [kind.columns, props.showNamespace],
+  );
+  const rowStyle = useMemo<CSSProperties>(() => ({ ...gridStyle, height: rowHeight }), [gridStyle]);
+  // Rows only depend on the clock through an age column.
+  const rowNow = kind.columns.some((c) => c.type === 'age') ? now : 0;
 
   return (
     <div className="rtable" role="table" aria-label={`${kind.kind} list`} aria-rowcount={view.total}>
@@ -145,45 +148,59 @@ function ResourceTable(props: {
       <div ref={scroller} className="rtable-body" data-testid="resource-rows">
         {view.loaded && view.total === 0 && <div className="empty muted">No {kindTitle(kind).toLowerCase()} match.</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
-            const row = view.rows[item.index - view.offset];
-            return (
-              <div
-                key={item.key}
-                role="row"
-                className="rtable-row"
-                data-name={row?.name}
-                tabIndex={row ? 0 : -1}
-                onClick={() => row && (location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId: kind.id, namespace: row.namespace, name: row.name }))}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' && row) location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId: kind.id, namespace: row.namespace, name: row.name });
-                }}
-                style={{ ...gridStyle, position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${item.start}px)` }}
-                aria-rowindex={item.index + 1}
-              >
-                {row ? (
-                  <>
-                    <span role="cell">
-                      <HealthDot health={row.health} />
-                    </span>
-                    <span role="cell" className="name" title={row.name}>
-                      {row.name}
-                    </span>
-                    {props.showNamespace && <span role="cell">{row.namespace}</span>}
-                    {kind.columns.map((c, i) => (
-                      <span role="cell" key={c.id} className={c.type === 'num' ? 'num' : undefined} title={cell(row, i)}>
-                        {cell(row, i)}
-                      </span>
-                    ))}
-                  </>
-                ) : (
-                  <span className="muted placeholder">…</span>
-                )}
-              </div>
-            );
-          })}
+          {/* The visible rows flow inside one translated block: one transform per frame instead
+              of one per row, and rows whose data did not change are not re-rendered. */}
+          <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item) => (
+              <RowView key={item.key} index={item.index} row={view.rows[item.index - view.offset]} kind={kind} showNamespace={props.showNamespace} style={rowStyle} now={rowNow} />
+            ))}
+          </div>
         </div>
       </div>
     </div>
   );
 }
+
+function openRow(kindId: string, row: ResourceRow) {
+  location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId, namespace: row.namespace, name: row.name });
+}
+
+const RowView = memo(function RowView({ index, row, kind, showNamespace, style, now }: { index: number; row: ResourceRow | undefined; kind: KindInfo; showNamespace: boolean; style: CSSProperties; now: number }) {
+  return (
+    <div
+      role="row"
+      className="rtable-row"
+      data-name={row?.name}
+      tabIndex={row ? 0 : -1}
+      onClick={() => row && openRow(kind.id, row)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && row) openRow(kind.id, row);
+      }}
+      style={style}
+      aria-rowindex={index + 1}
+    >
+      {row ? (
+        <>
+          <span role="cell">
+            <HealthDot health={row.health} />
+          </span>
+          <span role="cell" className="name" title={row.name}>
+            {row.name}
+          </span>
+          {showNamespace && <span role="cell">{row.namespace}</span>}
+          {kind.columns.map((c, i) => {
+            const v = row.cells[i];
+            const text = c.type === 'age' ? formatAge(v as string | null, now) : v === null || v === undefined ? '' : String(v);
+            return (
+              <span role="cell" key={c.id} className={c.type === 'num' ? 'num' : undefined} title={text}>
+                {text}
+              </span>
+            );
+          })}
+        </>
+      ) : (
+        <span className="muted placeholder">…</span>
+      )}
+    </div>
+  );
+});
