@@ -1,0 +1,495 @@
+// The explorer end to end: the sandbox in scale mode (100,000 synthetic pods, its own process),
+// the server host (out/main/server.js, its own process) and the pods view in headless Chromium.
+// - the floor: a minimal client listing the same pods in pages of 500 over HTTPS (JSON.parse,
+//   nothing kept), measured in the same run; Orrery: from opening #/resources?kind=pods on a fresh
+//   server to the view showing the full count, live (target 2.5x the floor);
+// - idle (no churn): server + Chromium renderer CPU over 15 s (target: 2% of one core);
+// - 1,000 mutations/s (sandbox --churn 1000): server CPU over 15 s vs a raw watch reader (its own
+//   process, JSON.parse only) on the same stream and vs the 25% budget; then requestAnimationFrame
+//   frame times while scrolling the pods list continuously for 10 s (p95 vs one 60 Hz frame).
+// Needs a build (npm run bench builds when stale) and a Chromium (CHROMIUM_PATH or /usr/bin/chromium).
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { parse as parseYaml } from 'yaml';
+import { report, type BenchResult } from './report';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const PODS = Number(process.env.ORRERY_BENCH_PODS ?? 100_000);
+const CHURN = 1000;
+const CPU_SECONDS = 15;
+const SCROLL_SECONDS = 10;
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const log = (line: string) => console.log(line);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+// ---- child processes: every one we start is stopped on the way out, whatever happens ----------
+
+const children = new Set<ChildProcess>();
+let browser: Browser | undefined;
+let chromiumPids: number[] = [];
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; the child's own process group too (it was spawned detached). */
+async function stop(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+  if (timedOut) {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+    await exited;
+  }
+}
+
+function killAllNow() {
+  for (const c of children) {
+    try {
+      process.kill(-c.pid!, 'SIGKILL');
+    } catch {
+      c.kill('SIGKILL');
+    }
+  }
+  for (const pid of chromiumPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+}
+process.once('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    killAllNow();
+    process.exit(130);
+  });
+
+/** Spawns `node args…` (detached, so its whole group can be killed) and waits for a line matching `ready`. */
+function startNode(args: string[], ready: RegExp, what: string, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+  const child = track(spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${output.slice(-2000)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      if (output.length < 1e6) output += chunk.toString();
+      const match = ready.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout!.removeListener('data', onData);
+        child.stderr!.removeListener('data', onData);
+        child.stdout!.resume();
+        child.stderr!.resume();
+        resolve({ child, match });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited (${code ?? sig}):\n${output.slice(-2000)}`));
+    });
+  });
+}
+
+interface Cluster {
+  child: ChildProcess;
+  url: string;
+  kubeconfig: string;
+  ca: string;
+  token: string;
+}
+
+async function startSandbox(dir: string, churn: number): Promise<Cluster> {
+  const kubeconfig = join(dir, `kubeconfig-churn-${churn}`);
+  const t0 = performance.now();
+  const { child } = await startNode(
+    [join(root, 'out/main/sandbox.js'), '--kubeconfig', kubeconfig, '--prometheus', 'off', '--scale-pods', String(PODS), ...(churn ? ['--churn', String(churn)] : [])],
+    /sandbox ready/,
+    'the sandbox',
+    180_000,
+  );
+  const kc = parseYaml(readFileSync(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string; 'certificate-authority-data': string } }[]; users: { name: string; user: { token: string } }[] };
+  const cluster = kc.clusters[0]!.cluster;
+  log(`sandbox (${fmt(PODS)} pods${churn ? `, churn ${churn}/s` : ''}) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return {
+    child,
+    kubeconfig,
+    url: cluster.server,
+    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
+    token: kc.users.find((u) => u.name.endsWith('-admin'))!.user.token,
+  };
+}
+
+async function startOrrery(c: Cluster): Promise<{ child: ChildProcess; url: string }> {
+  const { child, match } = await startNode([join(root, 'out/main/server.js'), '--port', '0', '--kubeconfig', c.kubeconfig], /Orrery is ready at (http:\/\/\S+)/, 'the server host', 30_000);
+  return { child, url: match[1]! };
+}
+
+// ---- the floor --------------------------------------------------------------------------------
+
+/** Pages of 500, JSON.parse, nothing kept. */
+async function floorList(c: Cluster): Promise<{ ms: number; count: number; bytes: number }> {
+  const agent = new Agent({ keepAlive: true, ca: c.ca });
+  const page = (cont?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const url = new URL(`/api/v1/pods?limit=500${cont ? `&continue=${encodeURIComponent(cont)}` : ''}`, c.url);
+      const req = request(url, { agent, headers: { Authorization: `Bearer ${c.token}`, Accept: 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (d: Buffer) => chunks.push(d));
+        res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`list: HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const t0 = performance.now();
+  let count = 0;
+  let bytes = 0;
+  let cont: string | undefined;
+  do {
+    const text = await page(cont);
+    bytes += text.length;
+    const body = JSON.parse(text) as { items: unknown[]; metadata: { continue?: string } };
+    count += body.items.length;
+    cont = body.metadata.continue || undefined;
+  } while (cont);
+  const ms = performance.now() - t0;
+  agent.destroy();
+  return { ms, count, bytes };
+}
+
+// ---- CPU from /proc ---------------------------------------------------------------------------
+
+/** utime + stime of a whole process (all threads), in seconds; undefined once it is gone. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // fields 14 and 15 of stat(5)
+  } catch {
+    return undefined;
+  }
+}
+
+function parents(): Map<number, number> {
+  const parent = new Map<number, number>();
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+      parent.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      /* gone */
+    }
+  }
+  return parent;
+}
+
+/** Playwright launches Chromium as our own child: its browser process. */
+function findBrowserPid(): number {
+  for (const [pid, ppid] of parents()) {
+    if (ppid !== process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--remote-debugging-pipe')) return pid;
+    } catch {
+      /* gone */
+    }
+  }
+  throw new Error('no Chromium browser process under this one');
+}
+
+/** The Chromium processes under the browser, by type (renderer, gpu-process, utility, browser). */
+function chromiumProcesses(browserPid: number): Map<number, string> {
+  const parent = parents();
+  const out = new Map<number, string>([[browserPid, 'browser']]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, ppid] of parent) {
+      if (out.has(pid) || !out.has(ppid)) continue;
+      let type = 'other';
+      try {
+        type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'other';
+      } catch {
+        /* gone */
+      }
+      out.set(pid, type);
+      grew = true;
+    }
+  }
+  return out;
+}
+
+/** % of one core each pid used over `seconds` (processes that vanish count as 0). */
+async function cpuPercent(pids: number[], seconds: number, during?: Promise<unknown>): Promise<number[]> {
+  const t0 = performance.now();
+  const c0 = pids.map(cpuSeconds);
+  await (during ?? sleep(seconds * 1000));
+  const wall = (performance.now() - t0) / 1000;
+  return pids.map((pid, i) => {
+    const a = c0[i];
+    const b = cpuSeconds(pid);
+    return a === undefined || b === undefined ? 0 : ((b - a) / wall) * 100;
+  });
+}
+
+// ---- the raw watch reader baseline: its own process, lines -> JSON.parse, nothing else --------
+
+const RAW_READER = `
+import { request } from 'node:https';
+const { URL_, CA, TOKEN } = process.env;
+const auth = { Authorization: 'Bearer ' + TOKEN, Accept: 'application/json' };
+const get = (path, onRes) => { const r = request(new URL(path, URL_), { ca: CA, headers: auth }, onRes); r.on('error', (e) => { console.error(e.message); process.exit(1); }); r.end(); };
+get('/api/v1/pods?limit=1', (res) => {
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (d) => (body += d));
+  res.on('end', () => {
+    const rv = JSON.parse(body).metadata.resourceVersion;
+    let events = 0;
+    let buf = '';
+    get('/api/v1/pods?watch=1&allowWatchBookmarks=true&timeoutSeconds=3600&resourceVersion=' + rv, (w) => {
+      w.setEncoding('utf8');
+      w.on('data', (d) => {
+        buf += d;
+        let i;
+        while ((i = buf.indexOf('\\n')) >= 0) {
+          JSON.parse(buf.slice(0, i));
+          buf = buf.slice(i + 1);
+          events++;
+        }
+      });
+      console.log('watching');
+      setInterval(() => console.log('events ' + events), 1000);
+    });
+  });
+});
+`;
+
+async function startRawReader(c: Cluster): Promise<{ child: ChildProcess; events(): number }> {
+  const child = track(spawn(process.execPath, ['--input-type=module', '-e', RAW_READER], { detached: true, env: { ...process.env, URL_: c.url, CA: c.ca, TOKEN: c.token }, stdio: ['ignore', 'pipe', 'inherit'] }));
+  let events = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`raw watch reader exited with ${code}`)));
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => {
+      if (d.includes('watching')) resolve();
+      const m = /events (\d+)\n?$/.exec(d.trim());
+      if (m) events = Number(m[1]);
+    });
+  });
+  return { child, events: () => events };
+}
+
+// ---- the browser ------------------------------------------------------------------------------
+
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('no Chromium: set CHROMIUM_PATH or install /usr/bin/chromium');
+  return found;
+}
+
+/** Opens the pods view on `orreryUrl` and waits for the full count, live; returns ms from navigation. */
+async function openPods(page: Page, orreryUrl: string, minTotal: number, timeoutMs: number): Promise<{ ms: number; text: string }> {
+  const t0 = performance.now();
+  await page.goto(`${orreryUrl}#/resources?kind=pods&ctx=orrery-sandbox`);
+  const handle = await page.waitForFunction(
+    (min) => {
+      const t = document.querySelector('[data-testid="sync-state"]')?.textContent ?? '';
+      const m = /^([\d,]+) · live$/.exec(t.trim());
+      return m && Number(m[1]!.replace(/,/g, '')) >= min ? t : false;
+    },
+    minTotal,
+    { polling: 25, timeout: timeoutMs },
+  );
+  const ms = performance.now() - t0;
+  return { ms, text: String(await handle.jsonValue()) };
+}
+
+/** Counts the window stream's WebSocket frames (and bytes) the page receives. */
+function countFrames(page: Page): { reset(): void; read(): { frames: number; bytes: number } } {
+  let frames = 0;
+  let bytes = 0;
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (f) => {
+      frames++;
+      bytes += typeof f.payload === 'string' ? f.payload.length : f.payload.byteLength;
+    }),
+  );
+  return {
+    reset: () => void ((frames = 0), (bytes = 0)),
+    read: () => ({ frames, bytes }),
+  };
+}
+
+/** Scrolls the pods list continuously (down, and back up at the end) and collects rAF deltas. */
+async function scrollFrames(page: Page, seconds: number, pxPerFrame: number): Promise<{ deltas: number[]; scrolled: number; blankFrames: number }> {
+  // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
+  return page.evaluate(`new Promise((resolve) => {
+    const ms = ${seconds * 1000};
+    const px = ${pxPerFrame};
+    const el = document.querySelector('[data-testid="resource-rows"]');
+    const deltas = [];
+    let last, start;
+    let dir = 1;
+    let scrolled = 0;
+    let blankFrames = 0;
+    let pos = el.scrollTop;
+    const max = el.scrollHeight - el.clientHeight;
+    const frame = (ts) => {
+      if (last !== undefined) deltas.push(ts - last);
+      last = ts;
+      if (start === undefined) start = ts;
+      // Rows still waiting for their data show a placeholder; count the frames that show one.
+      if (el.querySelector('.placeholder')) blankFrames++;
+      if (ts - start >= ms) return resolve({ deltas, scrolled, blankFrames });
+      // Positions are tracked here, not read back: reading scrollTop would force a layout.
+      if (dir > 0 && pos + px > max) dir = -1;
+      else if (dir < 0 && pos - px < 0) dir = 1;
+      pos += dir * px;
+      el.scrollTop = pos;
+      scrolled += px;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  })`);
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+// ---- the run ----------------------------------------------------------------------------------
+
+const dir = mkdtempSync(join(tmpdir(), 'orrery-explorer-bench-'));
+const results: BenchResult[] = [];
+const started = performance.now();
+try {
+  browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const browserPid = findBrowserPid();
+  chromiumPids = [...chromiumProcesses(browserPid).keys()];
+
+  // Phase 1: no churn. Floor, time to the full count, idle CPU.
+  let cluster = await startSandbox(dir, 0);
+  const floors: { ms: number; count: number; bytes: number }[] = [];
+  for (let i = 0; i < 2; i++) floors.push(await floorList(cluster));
+  const floor = Math.min(...floors.map((f) => f.ms));
+  const total = floors.at(-1)!.count;
+  log(`floor: ${floors.map((f) => f.ms.toFixed(0)).join(' / ')} ms for ${fmt(total)} pods (${(floors[0]!.bytes / 1e6).toFixed(0)} MB JSON)`);
+
+  // Two fresh servers (each lists from scratch); the best of the two, as for the floor.
+  const views: number[] = [];
+  let orrery: { child: ChildProcess; url: string } | undefined;
+  let page: Page | undefined;
+  for (let round = 0; round < 2; round++) {
+    if (page) await page.close();
+    if (orrery) await stop(orrery.child);
+    orrery = await startOrrery(cluster);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const { ms, text } = await openPods(page, orrery.url, PODS, 120_000);
+    views.push(ms);
+    log(`pods view: "${text}" after ${ms.toFixed(0)} ms`);
+  }
+  const view = Math.min(...views);
+  results.push({ name: `pods view shows all ${fmt(PODS)} pods (fresh server, headless Chromium)`, unit: 'ms', figure: view, baseline: floor, baselineName: 'minimal paged list, JSON.parse only', better: 'lower', target: { maxRatio: 2.5 } });
+
+  // Idle: let the sync's garbage settle, then 15 s of server + renderer CPU.
+  await sleep(5000);
+  const cdp = await page!.context().newCDPSession(page!);
+  await cdp.send('Performance.enable');
+  const task = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0);
+  const procs = chromiumProcesses(browserPid);
+  const renderers = [...procs].filter(([, t]) => t === 'renderer').map(([p]) => p);
+  const others = [...procs].filter(([, t]) => t !== 'renderer');
+  const task0 = await task();
+  const t0 = performance.now();
+  const idle = await cpuPercent([orrery!.child.pid!, cluster.child.pid!, ...renderers, ...others.map(([p]) => p)], CPU_SECONDS);
+  const taskPct = ((await task()) - task0) / ((performance.now() - t0) / 1000) * 100;
+  const [idleServer, idleSandbox] = idle as [number, number];
+  const idleRenderer = idle.slice(2, 2 + renderers.length).reduce((a, b) => a + b, 0);
+  const idleOthers = others.map(([, type], i) => `${type} ${idle[2 + renderers.length + i]!.toFixed(1)}%`).join(', ');
+  log(`idle ${CPU_SECONDS} s: server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}% (${renderers.length} process(es); CDP TaskDuration ${taskPct.toFixed(2)}%), other Chromium: ${idleOthers}; sandbox ${idleSandbox.toFixed(1)}%`);
+  results.push(
+    { name: `idle, ${fmt(PODS)} pods in view: server + renderer CPU (server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}%)`, unit: '% core', figure: idleServer + idleRenderer, baseline: 2, baselineName: 'budget', better: 'lower', target: { maxRatio: 1 } },
+  );
+  await cdp.detach();
+  await page!.close();
+  await stop(orrery!.child);
+  await stop(cluster.child);
+
+  // Phase 2: 1,000 mutations/s.
+  cluster = await startSandbox(dir, CHURN);
+  orrery = await startOrrery(cluster);
+  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const ws = countFrames(page);
+  const { ms: churnView } = await openPods(page, orrery.url, PODS, 120_000);
+  log(`pods view under churn: full count after ${churnView.toFixed(0)} ms`);
+  const raw = await startRawReader(cluster);
+  await sleep(3000);
+  ws.reset();
+  const ev0 = raw.events();
+  const [churnServer, rawCpu, churnSandbox] = (await cpuPercent([orrery.child.pid!, raw.child.pid!, cluster.child.pid!], CPU_SECONDS)) as [number, number, number];
+  await sleep(1100);
+  const eventsPerSec = (raw.events() - ev0) / CPU_SECONDS;
+  const wsIdle = ws.read();
+  log(`churn ${CPU_SECONDS} s: server ${churnServer.toFixed(1)}%, raw watch reader ${rawCpu.toFixed(1)}% (${eventsPerSec.toFixed(0)} events/s), sandbox ${churnSandbox.toFixed(0)}%; page received ${(wsIdle.frames / CPU_SECONDS).toFixed(1)} WebSocket frames/s, ${(wsIdle.bytes / CPU_SECONDS / 1024).toFixed(1)} KiB/s`);
+  results.push(
+    { name: `server CPU at ${fmt(CHURN)} mutations/s, pods view open (${churnServer.toFixed(1)}% of a core)`, unit: '% core', figure: churnServer, baseline: rawCpu, baselineName: 'raw watch reader, JSON.parse only', better: 'lower' },
+    { name: `server CPU at ${fmt(CHURN)} mutations/s vs budget`, unit: '% core', figure: churnServer, baseline: 25, baselineName: 'budget', better: 'lower', target: { maxRatio: 1 } },
+  );
+  await stop(raw.child);
+
+  // Scrolling under churn: 5 rows a frame (300 rows/s at 60 Hz), rAF deltas in the page.
+  ws.reset();
+  const scrollRenderers = [...chromiumProcesses(browserPid)].filter(([, t]) => t === 'renderer').map(([p]) => p);
+  const scrolling = scrollFrames(page, SCROLL_SECONDS, 5 * 28);
+  const [scrollServer, ...scrollRenderer] = await cpuPercent([orrery.child.pid!, ...scrollRenderers], SCROLL_SECONDS, scrolling);
+  const { deltas, scrolled, blankFrames } = await scrolling;
+  const p95 = percentile(deltas, 95);
+  const p50 = percentile(deltas, 50);
+  const dropped = deltas.filter((d) => d > 1.5 * (1000 / 60)).length;
+  const wsScroll = ws.read();
+  log(
+    `scrolling ${SCROLL_SECONDS} s under churn: ${deltas.length} frames, p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${Math.max(...deltas).toFixed(1)} ms, ${dropped} late (> 25 ms), ${blankFrames} frames with placeholder rows; ${fmt(scrolled / 28)} rows scrolled; server ${scrollServer!.toFixed(1)}%, renderer ${scrollRenderer.reduce((a, b) => a + b, 0).toFixed(1)}%; ${(wsScroll.frames / SCROLL_SECONDS).toFixed(1)} WebSocket frames/s`,
+  );
+  results.push({
+    name: `pods list scrolling at ${fmt(CHURN)} mutations/s: p95 frame time (${deltas.length} frames, ${dropped} over 25 ms)`,
+    unit: 'ms',
+    figure: p95,
+    baseline: 16.7,
+    baselineName: 'one 60 Hz frame',
+    better: 'lower',
+    target: { maxRatio: 1 },
+  });
+  await page.close();
+  await stop(orrery.child);
+  await stop(cluster.child);
+  log(`total ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  report(results);
+} finally {
+  await browser?.close().catch(() => {});
+  await Promise.all([...children].map((c) => stop(c, 3000)));
+  rmSync(dir, { recursive: true, force: true });
+}
