@@ -86,7 +86,7 @@ export class ContainerStream {
       const client = await this.deps.client();
       const req = this.request();
       try {
-        res = await client.send({ ...req, signal });
+        res = await sendWithHeaderTimeout(client, req, signal);
       } catch (err) {
         if (signal.aborted) break;
         attempt++;
@@ -167,7 +167,6 @@ export class ContainerStream {
     return {
       path: `/api/v1/namespaces/${encodeURIComponent(s.namespace)}/pods/${encodeURIComponent(s.pod)}/log`,
       query,
-      timeoutMs: 30_000,
       intent: { verb: 'get', resource: 'pods/log', namespace: s.namespace, name: s.pod },
     };
   }
@@ -252,6 +251,32 @@ export class ContainerStream {
     if (s.state !== 'quiet') this.set('quiet');
     s.quietForS = quietForS;
     return true;
+  }
+}
+
+/** How long a log request may wait for response headers. */
+const HEADER_TIMEOUT_MS = 30_000;
+
+/**
+ * KubeRequest.timeoutMs is a socket idle timeout that stays armed while the body streams, which
+ * would cut every quiet follow after 30 s. This bounds only the wait for headers.
+ */
+async function sendWithHeaderTimeout(client: LogClient, req: KubeRequest, signal: AbortSignal): Promise<IncomingMessage> {
+  const ac = new AbortController();
+  const onAbort = () => ac.abort();
+  signal.addEventListener('abort', onAbort);
+  const timer = setTimeout(() => ac.abort(), HEADER_TIMEOUT_MS);
+  try {
+    const res = await client.send({ ...req, signal: ac.signal });
+    // The stream's own signal keeps aborting this request (and its body) until the body closes.
+    res.once('close', () => signal.removeEventListener('abort', onAbort));
+    return res;
+  } catch (err) {
+    signal.removeEventListener('abort', onAbort);
+    if (ac.signal.aborted && !signal.aborted) throw new Error(`no response from the API server within ${HEADER_TIMEOUT_MS / 1000} s`, { cause: err });
+    throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -20,11 +20,14 @@ let rt: FakeRuntime;
 let proxy: FlakyProxy;
 let backend: Backend;
 let client: ContractClient<Api>;
+const previousLogs = new Map<string, ContainerLogBuffer>();
 const CTX = 'orrery-sandbox';
 
 beforeAll(async () => {
   rt = await startFakeRuntime();
-  h = await startHarness({ logs: rt.logs, users: [{ name: 'admin', groups: ['system:masters'] }, { name: 'viewer' }, { name: 'nolog' }] });
+  // The fake runtime has no previous instances; this provider keeps them for logs.previous.
+  const logs = { containerLog: (ns: string, pod: string, c: string, prev: boolean) => (prev ? previousLogs : rt.logs.buffers).get(`${ns}/${pod}/${c}`) };
+  h = await startHarness({ logs, users: [{ name: 'admin', groups: ['system:masters'] }, { name: 'viewer' }, { name: 'nolog' }] });
   seedShop(h.server.store);
   // nolog may read pods but not pods/log: replace its bootstrap `view` binding.
   h.server.store.delete('clusterrolebindings', undefined, 'nolog-view');
@@ -180,6 +183,7 @@ describe('logs.tail', () => {
     await poll(() => t.texts()).toEqual(['first life 1', 'first life 2']);
     // The container dies and the kubelet starts a new instance with a fresh log.
     buffer('crashy').stop();
+    previousLogs.set('shop/crashy/app', buffer('crashy'));
     const next = new ContainerLogBuffer();
     rt.logs.buffers.set('shop/crashy/app', next);
     next.append('second life 1');
@@ -194,6 +198,8 @@ describe('logs.tail', () => {
     }, { status: true });
     await poll(() => t.stream('shop/crashy/app')).toMatchObject({ state: 'ended', exitCode: 0, reason: expect.stringContaining('Completed') });
     expect(t.texts()).toEqual(['first life 1', 'first life 2', 'second life 1', 'second life 2']);
+    const previous = await client.call('logs.previous', { context: CTX, namespace: 'shop', pod: 'crashy', container: 'app' });
+    expect(previous.map((l) => [l.msg, l.container])).toEqual([['first life 1', 'app'], ['first life 2', 'app']]);
     t.cancel();
   });
 
@@ -228,6 +234,39 @@ describe('logs.tail', () => {
     await poll(() => streams[0]).toMatchObject({ state: 'error', reason: expect.stringMatching(/403 Forbidden.*pods\/log/) });
     cancel();
   });
+
+  it('marks a stream quiet after quietAfterS without lines, and streaming again on the next line', async () => {
+    createPod('sleepy', { app: 'sleepy' });
+    buffer('sleepy').append('hello');
+    const t = tail({ source: { pods: [{ namespace: 'shop', name: 'sleepy' }] }, quietAfterS: 1 });
+    await poll(() => t.stream('shop/sleepy/app')).toMatchObject({ state: 'quiet', quietForS: expect.any(Number) });
+    buffer('sleepy').append('awake');
+    await poll(() => t.stream('shop/sleepy/app')?.state).toBe('streaming');
+    t.cancel();
+  });
+
+  it('delivers every line of 50 pods in per-pod order under load', async () => {
+    const pods = 50;
+    const perPod = 4000;
+    for (let p = 0; p < pods; p++) {
+      createPod(`load-${p}`, { app: 'load' });
+      for (let i = 0; i < perPod; i++) buffer(`load-${p}`).append(`{"level":"info","msg":"p${p} n${i}","i":${i}}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    const t = tail({ source: { labelSelector: 'app=load', namespaces: ['shop'] } });
+    await poll(() => t.lines.length, 30_000).toBe(pods * perPod);
+    const ms = Date.now() - t0;
+    console.log(`logs.tail: ${pods * perPod} lines from ${pods} pods in ${ms} ms (${Math.round((pods * perPod) / (ms / 1000))} lines/s)`);
+    const next = new Map<string, number>();
+    for (const l of t.lines) {
+      const want = next.get(l.pod) ?? 0;
+      expect(l.msg).toBe(`${l.pod.replace('load-', 'p')} n${want}`);
+      next.set(l.pod, want + 1);
+    }
+    t.cancel();
+    for (let p = 0; p < pods; p++) h.server.store.delete('pods', 'shop', `load-${p}`);
+  }, 60_000);
 
   it('enforces the max concurrent stream limit and says so', async () => {
     for (const n of ['lim-1', 'lim-2', 'lim-3']) createPod(n, { app: 'lim' });
