@@ -61,11 +61,6 @@ export function parseLine(text: string): ParsedLine {
   return level ? { format: 'plain', level, msg: text } : { format: 'plain', msg: text };
 }
 
-function pickKey(o: Record<string, unknown>, keys: readonly string[]): [string, unknown] | undefined {
-  for (const k of keys) if (Object.hasOwn(o, k)) return [k, o[k]];
-  return undefined;
-}
-
 function scalarText(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -83,41 +78,59 @@ function parseJson(text: string): ParsedLine | undefined {
   return fromFields(o as Record<string, unknown>, 'json', text);
 }
 
-/** Shared by JSON and logfmt: pulls the well-known keys out, leaves the rest as fields. */
+type Role = 'level' | 'msg' | 'trace' | 'span' | 'time';
+const ROLES = new Map<string, Role>([
+  ...LEVEL_KEYS.map((k) => [k, 'level'] as const),
+  ...MSG_KEYS.map((k) => [k, 'msg'] as const),
+  ...TRACE_KEYS.map((k) => [k, 'trace'] as const),
+  ...SPAN_KEYS.map((k) => [k, 'span'] as const),
+  ...TIME_KEYS.map((k) => [k, 'time'] as const),
+]);
+
+/**
+ * Shared by JSON and logfmt: pulls the well-known keys out (the first of each role in the
+ * line's key order), leaves the rest as fields. One pass over the keys and a fresh object
+ * for the rest: copying and deleting would push every parsed object into V8's slow mode.
+ */
 function fromFields(o: Record<string, unknown>, format: 'json' | 'logfmt', text: string): ParsedLine {
   const out: ParsedLine = { format, msg: text };
-  const fields: Record<string, unknown> = { ...o };
-  const level = pickKey(o, LEVEL_KEYS);
-  if (level) {
-    const l = normalizeLevel(level[1]);
-    if (l) {
-      out.level = l;
-      delete fields[level[0]];
+  let msgFound = false;
+  let fields: Record<string, unknown> | undefined;
+  for (const k in o) {
+    const v = o[k];
+    const role = ROLES.get(k);
+    if (role !== undefined) {
+      if (role === 'time') continue;
+      if (role === 'level' && out.level === undefined) {
+        const l = normalizeLevel(v);
+        if (l) {
+          out.level = l;
+          continue;
+        }
+      } else if (role === 'msg' && !msgFound) {
+        const m = scalarText(v);
+        if (m !== undefined) {
+          out.msg = m;
+          msgFound = true;
+          continue;
+        }
+      } else if (role === 'trace' && out.traceId === undefined) {
+        const t = scalarText(v);
+        if (t) {
+          out.traceId = t;
+          continue;
+        }
+      } else if (role === 'span' && out.spanId === undefined) {
+        const t = scalarText(v);
+        if (t) {
+          out.spanId = t;
+          continue;
+        }
+      }
     }
+    (fields ??= {})[k] = v;
   }
-  const msg = pickKey(o, MSG_KEYS);
-  const m = msg && scalarText(msg[1]);
-  if (msg && m !== undefined) {
-    out.msg = m;
-    delete fields[msg[0]];
-  }
-  const trace = pickKey(o, TRACE_KEYS);
-  const t = trace && scalarText(trace[1]);
-  if (trace && t) {
-    out.traceId = t;
-    delete fields[trace[0]];
-  }
-  const span = pickKey(o, SPAN_KEYS);
-  const s = span && scalarText(span[1]);
-  if (span && s) {
-    out.spanId = s;
-    delete fields[span[0]];
-  }
-  for (const k of TIME_KEYS) delete fields[k];
-  for (const _ in fields) {
-    out.fields = fields;
-    break;
-  }
+  if (fields) out.fields = fields;
   return out;
 }
 
@@ -192,7 +205,7 @@ export function parseLogfmt(text: string): ParsedLine | undefined {
     o[key] = value;
     pairs++;
   }
-  if (pairs < 2 && !pickKey(o, LEVEL_KEYS) && !pickKey(o, MSG_KEYS)) return undefined;
+  if (pairs < 2 && !Object.keys(o).some((k) => ROLES.get(k) === 'level' || ROLES.get(k) === 'msg')) return undefined;
   return fromFields(o, 'logfmt', text);
 }
 
