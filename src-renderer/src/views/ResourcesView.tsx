@@ -113,7 +113,7 @@ function ResourceTable(props: {
   const scroller = useRef<HTMLDivElement>(null);
   const now = useNow();
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us itself
-  const virtualizer = useVirtualizer({ count: view.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 15 });
+  const virtualizer = useVirtualizer({ count: view.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 5 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
@@ -148,13 +148,9 @@ function ResourceTable(props: {
       <div ref={scroller} className="rtable-body" data-testid="resource-rows">
         {view.loaded && view.total === 0 && <div className="empty muted">No {kindTitle(kind).toLowerCase()} match.</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {/* The visible rows flow inside one translated block: one transform per frame instead
-              of one per row, and rows whose data did not change are not re-rendered. */}
-          <div style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${items[0]?.start ?? 0}px)` }}>
-            {items.map((item) => (
-              <RowView key={item.key} index={item.index} row={view.rows[item.index - view.offset]} kind={kind} showNamespace={props.showNamespace} style={rowStyle} now={rowNow} />
-            ))}
-          </div>
+          {items.map((item) => (
+            <RowView key={item.key} index={item.index} start={item.start} row={view.rows[item.index - view.offset]} kind={kind} showNamespace={props.showNamespace} style={rowStyle} now={rowNow} />
+          ))}
         </div>
       </div>
     </div>
@@ -165,7 +161,7 @@ function openRow(kindId: string, row: ResourceRow) {
   location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId, namespace: row.namespace, name: row.name });
 }
 
-const RowView = memo(function RowView({ index, row, kind, showNamespace, style, now }: { index: number; row: ResourceRow | undefined; kind: KindInfo; showNamespace: boolean; style: CSSProperties; now: number }) {
+const RowView = memo(function RowView({ index, start, row, kind, showNamespace, style, now }: { index: number; start: number; row: ResourceRow | undefined; kind: KindInfo; showNamespace: boolean; style: CSSProperties; now: number }) {
   return (
     <div
       role="row"
@@ -176,7 +172,7 @@ const RowView = memo(function RowView({ index, row, kind, showNamespace, style, 
       onKeyDown={(e) => {
         if (e.key === 'Enter' && row) openRow(kind.id, row);
       }}
-      style={style}
+      style={{ ...style, position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start}px)` }}
       aria-rowindex={index + 1}
     >
       {row ? (
