@@ -34,7 +34,21 @@ export interface StreamDeps {
 export interface StreamOptions {
   /** First open of a container that was already running when the tail started. */
   initial: { since?: string; tail?: number } | undefined;
+  /**
+   * Where the container's previous stream stopped. A new instance is read from there (its
+   * lines are all later): if the old stream already reconnected into the new instance before
+   * the pod cache showed the restart, those lines are skipped instead of doubled.
+   */
+  carry?: Carry;
 }
+
+export interface Carry {
+  lastTs: string;
+  atLastTs: string[];
+}
+
+/** Lines remembered after a break, to skip them in a previous-instance catch-up. */
+const MAX_REMEMBERED = 20_000;
 
 /** How long a follow that ended normally waits for the pod cache to show why. */
 const SETTLE_MS = 1500;
@@ -45,6 +59,9 @@ export class ContainerStream {
   /** Timestamp of the last delivered line and the texts delivered at exactly that time. */
   private lastTs = '';
   private atLastTs: string[] = [];
+  /** Set when the follow broke: where, and what was delivered since (for instanceChanged). */
+  private broken: { lastTs: string; atLastTs: string[]; delivered: Map<string, number> } | undefined;
+  private catchingUp = false;
   lastLineAt = Date.now();
 
   constructor(
@@ -53,7 +70,17 @@ export class ContainerStream {
     private readonly opts: StreamOptions,
     /** The instance this stream follows (restart count). */
     readonly instance: string,
-  ) {}
+  ) {
+    if (opts.carry) {
+      this.lastTs = opts.carry.lastTs;
+      this.atLastTs = [...opts.carry.atLastTs];
+    }
+  }
+
+  /** Where this stream stopped, for the container's next instance. */
+  carry(): Carry | undefined {
+    return this.lastTs ? { lastTs: this.lastTs, atLastTs: this.atLastTs } : undefined;
+  }
 
   private set(state: LogStreamStatus['state'], extra: { reason?: string; attempt?: number; exitCode?: number } = {}) {
     const s = this.status;
@@ -75,7 +102,10 @@ export class ContainerStream {
     while (!signal.aborted) {
       const snap = this.deps.snapshot();
       if (!snap) return 'gone';
-      if (snap.instance !== this.instance) return 'restarted';
+      if (snap.instance !== this.instance) {
+        await this.instanceChanged();
+        return 'restarted';
+      }
       if (!snap.started) {
         this.set('starting', snap.waitingReason ? { reason: snap.waitingReason } : {});
         await this.deps.podChange(5000);
@@ -125,12 +155,66 @@ export class ContainerStream {
         reason = 'the log stream ended while the container is running';
       } else {
         reason = cut;
+        if (!this.broken && this.lastTs) this.broken = { lastTs: this.lastTs, atLastTs: [...this.atLastTs], delivered: new Map() };
       }
       attempt++;
       this.set('reconnecting', { attempt, reason });
       await sleep(attempt === 1 ? 100 : backoff(attempt), signal);
     }
     return 'stopped';
+  }
+
+  /**
+   * The pod cache shows a new instance. If our follow broke during the old one, the reconnect
+   * may have landed on the new instance (the kubelet switched before the cache showed it), and
+   * the old instance's last lines would be lost: read them from its "previous" log, skipping
+   * what was delivered. They arrive after the new instance's first lines in that case.
+   */
+  async instanceChanged(): Promise<void> {
+    const brk = this.broken;
+    if (!brk || this.catchingUp) return;
+    this.catchingUp = true;
+    this.broken = undefined;
+    const req = this.request();
+    req.query = { previous: true, timestamps: true, container: this.status.container, sinceTime: wholeSecond(brk.lastTs) };
+    try {
+      const res = await sendWithHeaderTimeout(await this.deps.client(), req, this.deps.signal);
+      if (res.statusCode !== 200) {
+        res.resume();
+        return;
+      }
+      const splitter = new LineSplitter();
+      const raws: RawLine[] = [];
+      for await (const chunk of res) splitter.push(chunk as Buffer, raws);
+      splitter.end(raws);
+      const atBreak = [...brk.atLastTs];
+      const fresh = raws.filter((l) => {
+        const c = compareTs(l.ts, brk.lastTs);
+        if (c < 0) return false;
+        if (c === 0) {
+          const i = atBreak.indexOf(l.text);
+          if (i >= 0) {
+            atBreak.splice(i, 1);
+            return false;
+          }
+        }
+        const key = `${l.ts} ${l.text}`;
+        const n = brk.delivered.get(key);
+        if (n) {
+          brk.delivered.set(key, n - 1);
+          return false;
+        }
+        return true;
+      });
+      if (fresh.length > 0) {
+        this.status.lines += fresh.length;
+        this.deps.view.append(this.status, fresh);
+      }
+    } catch {
+      // Best effort: the new instance is tailed either way.
+    } finally {
+      this.catchingUp = false;
+    }
   }
 
   /** After a normal end: ended (terminated), restarted, gone, or undefined to resume. */
@@ -229,6 +313,12 @@ export class ContainerStream {
 
   private track(lines: readonly RawLine[]) {
     this.status.lines += lines.length;
+    const brk = this.broken;
+    if (brk) {
+      // Remembered only for a while: a restart long after a break cannot have hidden lines.
+      if (brk.delivered.size > MAX_REMEMBERED) this.broken = undefined;
+      else for (const l of lines) brk.delivered.set(`${l.ts} ${l.text}`, (brk.delivered.get(`${l.ts} ${l.text}`) ?? 0) + 1);
+    }
     this.lastLineAt = Date.now();
     if (this.status.state === 'quiet') this.set('streaming');
     for (const l of lines) {

@@ -1,13 +1,14 @@
 // Follows a live pod set from the watch cache and runs one ContainerStream per container:
 // new pods are tailed as they appear, deleted ones stop, a restarted container is tailed again,
 // and at most maxStreams run at once (the rest wait, and the view says the limit is hit).
+import { ContractError } from '../../contract/errors';
 import type { LogStreamStatus } from '../../contract/types';
 import type { CacheHandle } from '../kube/cache/cache';
 import type { Delta } from '../kube/cache/store';
 import type { KubeObject } from '../kube/cache/types';
 import { containerSnapshot, podContainers } from './container';
 import type { PodMatcher } from './source';
-import { ContainerStream, type LogClient } from './stream';
+import { ContainerStream, type Carry, type LogClient } from './stream';
 import type { LogView } from './view';
 
 export interface TailerOptions {
@@ -30,6 +31,8 @@ interface Entry {
   detach?: () => void;
   /** The instance last tailed to its end (a new one re-tails). */
   doneInstance?: string;
+  /** Where the last stream stopped (see StreamOptions.carry). */
+  carry?: Carry;
   /** Tail with since/tail (the container was running when the view opened). */
   initial: boolean;
   waiters: Array<() => void>;
@@ -60,7 +63,19 @@ export class Tailer {
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.stop());
     this.unsubscribe = this.handle.store.subscribe((batch) => this.onDeltas(batch));
-    await this.handle.synced(signal);
+    // Without list/watch on pods the cache never syncs: fail the view instead of hanging.
+    const forbidden = new Promise<never>((_, reject) => {
+      const check = () => {
+        const s = this.handle.state();
+        if (s.phase === 'forbidden' && !s.synced) reject(new ContractError('FORBIDDEN', `Cannot follow pods: ${s.error.message}`, { verb: s.verb, resource: s.resource }));
+      };
+      const off = this.handle.onState(check);
+      signal.addEventListener('abort', off);
+      void this.handle.synced(signal).then(off, off);
+      check();
+    });
+    forbidden.catch(() => undefined);
+    await Promise.race([this.handle.synced(signal), forbidden]);
     // Containers running now get since/tail; anything that starts later is new and read whole.
     this.started = true;
     for (const pod of this.candidates()) this.reconcile(pod, true);
@@ -119,6 +134,8 @@ export class Tailer {
       }
       if (e.status.restartCount !== snap.restartCount) {
         e.status.restartCount = snap.restartCount;
+        // A running stream may already follow the new instance; it recovers the old one's tail.
+        void e.stream?.instanceChanged();
         this.changed();
       }
       // Wake a stream waiting on the pod (starting, settling after an end, retrying).
@@ -166,7 +183,10 @@ export class Tailer {
         changed: () => this.changed(),
         signal: abort.signal,
       },
-      { initial: e.initial ? { ...(this.opts.since ? { since: this.opts.since } : {}), ...(this.opts.tail !== undefined ? { tail: this.opts.tail } : {}) } : undefined },
+      {
+        initial: e.initial ? { ...(this.opts.since ? { since: this.opts.since } : {}), ...(this.opts.tail !== undefined ? { tail: this.opts.tail } : {}) } : undefined,
+        ...(e.carry ? { carry: e.carry } : {}),
+      },
       instance,
     );
     // since/tail apply once; a restart or a later start is read whole.
@@ -193,6 +213,8 @@ export class Tailer {
       this.active--;
     }
     if (outcome === 'ended') e.doneInstance = stream.instance;
+    const carry = stream.carry();
+    if (carry) e.carry = carry;
     this.changed();
     if (this.abort.signal.aborted) return;
     // A restarted instance is tailed again at once; a freed slot goes to a waiting stream.
