@@ -9,6 +9,9 @@ import { useRoute } from '../app/route';
 import { formatAge, useNow } from '../components/age';
 import { HealthDot } from '../components/HealthBadge';
 import { ObjectActions } from '../components/ObjectActions';
+import { logsHref } from './logs/source';
+
+const loggable = new Set(['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'replicasets', 'services']);
 
 interface Meta {
   name?: string;
@@ -64,6 +67,11 @@ export function ObjectView() {
         </h1>
         {meta.namespace && <span className="badge">{meta.namespace}</span>}
         {detail.health && <span className={`health-text ${detail.health.level}`} data-testid="object-health">{detail.health.reason}</span>}
+        {loggable.has(kind) && meta.name && (
+          <a className="button" href={logsHref(route.params, { kind, namespace: meta.namespace, name: meta.name })} data-testid="open-logs">
+            Logs
+          </a>
+        )}
       </header>
 
       <ObjectActions

@@ -2,6 +2,7 @@
 import type { ComponentType } from 'react';
 import { ContextsView } from './ContextsView';
 import { DiagnosticsView } from './DiagnosticsView';
+import { LogsView } from './logs/LogsView';
 import { ObjectView } from './ObjectView';
 import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
@@ -21,5 +22,6 @@ export const views: ViewDef[] = [
   { id: 'contexts', title: 'Contexts', keywords: 'kubeconfig clusters connect', component: ContextsView, nav: true },
   { id: 'resources', title: 'Resources', keywords: 'list kinds', component: ResourcesView, nav: false },
   { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
+  { id: 'logs', title: 'Logs', keywords: 'tail stern aggregated pods workload', component: LogsView, nav: true },
   { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView, nav: true },
 ];

@@ -1,0 +1,362 @@
+// Aggregated logs of many pods: a virtualized list (not a terminal), pod colors, level badges,
+// JSON fields on click, backend-side filters, follow mode that pauses when you scroll up,
+// stream states (a lost stream is never mistaken for a quiet pod), export of everything that
+// matches.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ClientError } from '../../../../src-main/contract/client';
+import type { LogLine, LogStreamStatus } from '../../../../src-main/contract/types';
+import { client } from '../../api/client';
+import { useLogTail, type TailRequest } from '../../api/useLogTail';
+import { useContexts } from '../../app/contexts';
+import { useRoute } from '../../app/route';
+import { describeSource, filterFromParams, podColor, sourceFromParams } from './source';
+
+const levelNames = ['error', 'warn', 'info', 'debug'] as const;
+const rowHeight = 22;
+
+function time(ts: string): string {
+  const t = ts.indexOf('T');
+  return t >= 0 ? ts.slice(t + 1, t + 13) : ts;
+}
+
+function Highlight({ text, needle }: { text: string; needle?: string }) {
+  if (!needle) return <>{text}</>;
+  const at = text.toLowerCase().indexOf(needle.toLowerCase());
+  if (at < 0) return <>{text}</>;
+  return (
+    <>
+      {text.slice(0, at)}
+      <mark>{text.slice(at, at + needle.length)}</mark>
+      {text.slice(at + needle.length)}
+    </>
+  );
+}
+
+function streamSummary(streams: LogStreamStatus[]) {
+  const by = new Map<string, number>();
+  for (const s of streams) by.set(s.state, (by.get(s.state) ?? 0) + 1);
+  return [...by.entries()].map(([state, n]) => `${n} ${state}`).join(' · ');
+}
+
+export function LogsView() {
+  const route = useRoute();
+  const { selected: context } = useContexts();
+  const source = useMemo(() => sourceFromParams(route.params), [route.params]);
+  const filter = filterFromParams(route.params);
+  // The filter at opening goes with the tail request; later changes go through logs.filter.
+  const [initialFilter] = useState(filter);
+  const since = route.params.get('since') ?? undefined;
+  const tailLines = route.params.get('tail');
+  const request = useMemo<TailRequest | undefined>(
+    () =>
+      context && source
+        ? { context, source, ...(since ? { since } : {}), ...(tailLines ? { tail: Number(tailLines) } : {}), filter: initialFilter }
+        : undefined,
+    [context, source, since, tailLines, initialFilter],
+  );
+  const { tail, viewId } = useLogTail(request);
+  const [filterError, setFilterError] = useState<string | undefined>();
+  const filterKey = JSON.stringify(filter);
+  const appliedFilter = useRef(filterKey);
+
+  // Filters run in the backend over its whole buffer; the stream then resets and refills.
+  useEffect(() => {
+    if (!viewId || filterKey === appliedFilter.current) return;
+    const timer = setTimeout(() => {
+      appliedFilter.current = filterKey;
+      client.call('logs.filter', { viewId, ...(JSON.parse(filterKey) as object) }).then(
+        () => setFilterError(undefined),
+        (err: ClientError) => setFilterError(err.message),
+      );
+    }, 200);
+    return () => clearTimeout(timer);
+  }, [viewId, filterKey]);
+
+  if (!context) return <div className="notice warn">Pick a context first (Contexts page).</div>;
+  if (!source)
+    return (
+      <section className="view">
+        <header className="view-header">
+          <h1>Logs</h1>
+        </header>
+        <LogSourcePicker />
+      </section>
+    );
+  return (
+    <section className="view logs" data-testid="logs-view">
+      <header className="view-header">
+        <h1>Logs</h1>
+        <span className="muted">{describeSource(source)}</span>
+        <span className="sync" data-testid="stream-summary">
+          {tail.streams.length ? streamSummary(tail.streams) : 'starting…'}
+        </span>
+        {tail.limited && <span className="sync error">Stream limit reached ({tail.maxStreams}): some containers wait</span>}
+      </header>
+      <LogFilterBar filter={filter} error={filterError} onChange={(changes) => route.setParams(changes)} viewId={viewId} />
+      {tail.error && (
+        <div className="notice error" role="alert">
+          {tail.error.message}
+        </div>
+      )}
+      <StreamsPanel streams={tail.streams} context={context} />
+      {tail.dropped > 0 && <div className="muted small">{tail.dropped.toLocaleString()} older lines left the buffer.</div>}
+      <LogList lines={tail.lines} version={tail.version} needle={filter.text} viewId={viewId} />
+    </section>
+  );
+}
+
+function LogSourcePicker() {
+  const route = useRoute();
+  const [selector, setSelector] = useState('');
+  const [namespace, setNamespace] = useState(route.params.get('ns') ?? '');
+  return (
+    <form
+      className="filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+        route.setParams({ lsel: selector || undefined, lns: namespace || undefined });
+      }}
+    >
+      <input aria-label="Namespace" placeholder="namespace (empty: all)" value={namespace} onChange={(e) => setNamespace(e.target.value)} />
+      <input aria-label="Pods label selector" className="selector" placeholder="label selector, e.g. app=cart" value={selector} onChange={(e) => setSelector(e.target.value)} />
+      <button type="submit" className="primary" disabled={!selector && !namespace}>
+        Tail
+      </button>
+    </form>
+  );
+}
+
+function LogFilterBar(props: { filter: ReturnType<typeof filterFromParams>; error?: string; viewId: string; onChange(changes: Record<string, string | undefined>): void }) {
+  const { filter } = props;
+  const levels = new Set(filter.levels ?? []);
+  const toggle = (level: string) => {
+    const next = new Set(levels);
+    if (next.has(level as never)) next.delete(level as never);
+    else next.add(level as never);
+    props.onChange({ lvl: [...next].join(',') || undefined });
+  };
+  const [exporting, setExporting] = useState(false);
+  const exportAs = (format: 'text' | 'jsonl') => {
+    setExporting(true);
+    const parts: string[] = [];
+    client.subscribe('logs.export', { viewId: props.viewId, format }, {
+      onData: (chunks) => chunks.forEach((c) => parts.push(c.data)),
+      onEnd: () => {
+        const url = URL.createObjectURL(new Blob(parts, { type: format === 'jsonl' ? 'application/x-ndjson' : 'text/plain' }));
+        const a = document.createElement('a');
+        a.href = url;
+        a.download = `orrery-logs.${format === 'jsonl' ? 'jsonl' : 'log'}`;
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        setExporting(false);
+      },
+      onError: () => setExporting(false),
+    });
+  };
+  return (
+    <div className="filters log-filters">
+      <input aria-label="Search text" placeholder="Search text" defaultValue={filter.text} onChange={(e) => props.onChange({ q: e.target.value || undefined })} />
+      <input aria-label="Include regex" placeholder="Include regex" defaultValue={filter.include} onChange={(e) => props.onChange({ inc: e.target.value || undefined })} />
+      <input aria-label="Exclude regex" placeholder="Exclude regex" defaultValue={filter.exclude} onChange={(e) => props.onChange({ exc: e.target.value || undefined })} />
+      <span className="levels" role="group" aria-label="Levels">
+        {levelNames.map((l) => (
+          <button key={l} className={`level-toggle ${l} ${levels.has(l) ? 'on' : ''}`} aria-pressed={levels.has(l)} onClick={() => toggle(l)}>
+            {l}
+          </button>
+        ))}
+      </span>
+      <button disabled={!props.viewId || exporting} onClick={() => exportAs('text')} data-testid="export-text">
+        Export
+      </button>
+      <button disabled={!props.viewId || exporting} onClick={() => exportAs('jsonl')}>
+        Export JSONL
+      </button>
+      {props.error && (
+        <span className="cell-error" role="alert" data-testid="filter-error">
+          {props.error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function StreamsPanel({ streams, context }: { streams: LogStreamStatus[]; context: string }) {
+  const [previous, setPrevious] = useState<{ key: string; lines?: LogLine[]; error?: string } | undefined>();
+  const troubled = streams.filter((s) => s.state !== 'streaming' && s.state !== 'quiet');
+  return (
+    <details className="streams" open={troubled.length > 0}>
+      <summary>
+        Streams ({streams.length}){troubled.length > 0 && <span className="cell-error"> — {troubled.length} need attention</span>}
+      </summary>
+      <table className="grid compact" data-testid="streams">
+        <tbody>
+          {streams.map((s) => (
+            <tr key={s.key} data-state={s.state}>
+              <td>
+                <span className="pod-dot" style={{ background: podColor(s.pod) }} /> {s.namespace}/{s.pod}
+              </td>
+              <td className="mono">{s.container}</td>
+              <td className={`stream-state ${s.state}`}>
+                {s.state}
+                {s.state === 'quiet' && s.quietForS !== undefined ? ` for ${s.quietForS} s` : ''}
+                {s.attempt ? ` (attempt ${s.attempt})` : ''}
+              </td>
+              <td className="muted">{s.reason}</td>
+              <td className="num">{s.lines.toLocaleString()} lines</td>
+              <td>
+                {s.restartCount > 0 && (
+                  <button
+                    onClick={() => {
+                      setPrevious({ key: s.key });
+                      client.call('logs.previous', { context, namespace: s.namespace, pod: s.pod, container: s.container }).then(
+                        (lines) => setPrevious({ key: s.key, lines }),
+                        (err: ClientError) => setPrevious({ key: s.key, error: err.message }),
+                      );
+                    }}
+                  >
+                    Previous instance ({s.restartCount} restarts)
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {previous && (
+        <div className="previous" data-testid="previous-lines">
+          <div className="muted">
+            Previous instance of {previous.key} <button onClick={() => setPrevious(undefined)}>Close</button>
+          </div>
+          {previous.error && <div className="cell-error">{previous.error}</div>}
+          <pre>{previous.lines?.map((l) => `${l.ts} ${l.msg}`).join('\n') ?? 'Loading…'}</pre>
+        </div>
+      )}
+    </details>
+  );
+}
+
+function LogList({ lines, version, needle, viewId }: { lines: LogLine[]; version: number; needle?: string; viewId: string }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [follow, setFollow] = useState(true);
+  const [wrap, setWrap] = useState(false);
+  const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
+  const [full, setFull] = useState<Map<number, string>>(() => new Map());
+  const [pausedAt, setPausedAt] = useState(0);
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
+  const virtualizer = useVirtualizer({
+    count: lines.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    overscan: 30,
+    getItemKey: (i) => lines[i]?.seq ?? i,
+  });
+
+  useEffect(() => {
+    if (follow && lines.length) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
+  }, [follow, version, lines.length, virtualizer]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'End' && document.activeElement?.tagName !== 'INPUT') setFollow(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 2;
+    if (follow && !atBottom) {
+      setFollow(false);
+      setPausedAt(lines.at(-1)?.seq ?? 0);
+    } else if (!follow && atBottom) setFollow(true);
+  };
+  const newSincePause = follow ? 0 : lines.filter((l) => l.seq > pausedAt).length;
+  const jumpTo = (value: string) => {
+    const index = lines.findIndex((l) => l.ts.slice(11, 19) >= value || l.ts >= value);
+    if (index >= 0) {
+      setFollow(false);
+      virtualizer.scrollToIndex(index, { align: 'start' });
+    }
+  };
+  return (
+    <>
+      <div className="log-toolbar">
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+        </label>
+        <label>
+          <input type="checkbox" checked={wrap} onChange={(e) => setWrap(e.target.checked)} /> Wrap
+        </label>
+        <label>
+          Jump to time <input aria-label="Jump to time" placeholder="15:04:05" size={10} onKeyDown={(e) => e.key === 'Enter' && jumpTo((e.target as HTMLInputElement).value)} />
+        </label>
+        <span className="muted" data-testid="line-count">
+          {lines.length.toLocaleString()} lines
+        </span>
+        {!follow && newSincePause > 0 && (
+          <button className="primary" onClick={() => setFollow(true)} data-testid="resume">
+            {newSincePause.toLocaleString()} new lines — resume (End)
+          </button>
+        )}
+      </div>
+      <div ref={scroller} className={`log-list ${wrap ? 'wrap' : ''}`} onScroll={onScroll} data-testid="log-lines" role="log">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const line = lines[item.index]!;
+            const open = expanded.has(line.seq);
+            return (
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={wrap || open ? virtualizer.measureElement : undefined}
+                className={`log-line ${line.level ?? ''}`}
+                style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)`, ...(wrap || open ? {} : { height: rowHeight }) }}
+                data-pod={line.pod}
+              >
+                <span className="ts">{time(line.ts)}</span>
+                <span className="src" style={{ color: podColor(line.pod) }} title={`${line.namespace}/${line.pod} ${line.container}`}>
+                  {line.pod}
+                  <span className="muted">/{line.container}</span>
+                </span>
+                <span className={`lvl ${line.level ?? 'none'}`}>{line.level ? line.level.slice(0, 4).toUpperCase() : ''}</span>
+                <span
+                  className="msg"
+                  onClick={() =>
+                    (line.fields || line.truncated) &&
+                    setExpanded((s) => {
+                      const next = new Set(s);
+                      if (next.has(line.seq)) next.delete(line.seq);
+                      else next.add(line.seq);
+                      return next;
+                    })
+                  }
+                >
+                  <Highlight text={full.get(line.seq) ?? line.msg} needle={needle} />
+                  {line.truncated && !full.has(line.seq) && (
+                    <button
+                      className="link"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void client.call('logs.fullLine', { viewId, seq: line.seq }).then((r) => setFull((m) => new Map(m).set(line.seq, r.text)));
+                      }}
+                    >
+                      … show all {(line.bytes / 1024).toFixed(0)} KiB
+                    </button>
+                  )}
+                  {line.traceId && <span className="chip">trace {line.traceId.slice(0, 8)}</span>}
+                  {open && line.fields && <pre className="fields">{JSON.stringify(line.fields, null, 2)}</pre>}
+                </span>
+                <button className="copy" title="Copy line" onClick={() => void navigator.clipboard?.writeText(`${line.ts} ${line.namespace}/${line.pod} ${line.container} ${full.get(line.seq) ?? line.msg}`)}>
+                  ⧉
+                </button>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </>
+  );
+}
