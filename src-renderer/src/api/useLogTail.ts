@@ -7,6 +7,7 @@ import type { ClientError } from '../../../src-main/contract/client';
 import type { InputOf } from '../../../src-main/contract/define';
 import type { LogFrame, LogLine, LogStreamStatus } from '../../../src-main/contract/types';
 import { client } from './client';
+import { mergeByTime } from './log-order';
 
 export type TailRequest = Omit<InputOf<Api['logs.tail']>, 'viewId'>;
 
@@ -49,7 +50,10 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
         if (f.type === 'reset') {
           lines = [];
           trimmed = 0;
-        } else if (f.type === 'lines') lines = lines === current.lines ? lines.concat(f.lines) : (lines.push(...f.lines), lines);
+        } else if (f.type === 'lines') {
+          if (lines === current.lines) lines = lines.slice(); // state is never mutated in place
+          mergeByTime(lines, f.lines);
+        }
         else if (f.type === 'streams') ({ streams, limited, maxStreams } = f);
         else if (f.type === 'dropped') dropped = f.total;
       }
