@@ -54,7 +54,8 @@ const defaults = { frameMs: 8, maxItemsPerFrame: 2000, window: 4, highWater: 10_
 export function serveConnection<A extends ApiDefinition>(
   transport: Transport<unknown, ServerMessage>,
   api: A,
-  handlers: Handlers<A>,
+  // The api alone decides A; handlers are then checked against it (and typed from it).
+  handlers: NoInfer<Handlers<A>>,
   options: ServeOptions = {},
 ): { close(): void } {
   const opts = { ...defaults, ...options };
