@@ -32,6 +32,32 @@ describe('KubeClient against the sandbox API server', () => {
     expect(version.gitVersion).toMatch(/^v1\./);
   });
 
+  it('authenticates through an exec credential plugin found on PATH, and says so when it fails', async () => {
+    const { chmodSync, mkdirSync, readFileSync } = await import('node:fs');
+    const bin = join(h.dir, 'plugins');
+    mkdirSync(bin, { recursive: true });
+    const admin = h.server.users.find((u) => u.name === 'admin')!.token;
+    // What aws eks get-token / gke-gcloud-auth-plugin print: an ExecCredential with a token.
+    writeFileSync(join(bin, 'orrery-test-auth'), `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${admin}"}}'\n`);
+    chmodSync(join(bin, 'orrery-test-auth'), 0o755);
+    const exec = (command: string) => (y: string) =>
+      y.replace(/token: .*/, `exec:\n        apiVersion: client.authentication.k8s.io/v1\n        command: ${command}\n        interactiveMode: Never`);
+    const oldPath = process.env.PATH;
+    process.env.PATH = `${oldPath}:${bin}`;
+    try {
+      const client = await clientFor('orrery-sandbox', exec('orrery-test-auth'));
+      expect(client.credentialKind()).toBe('exec');
+      expect((await client.json<{ gitVersion: string }>({ path: '/version' })).gitVersion).toMatch(/^v1\./);
+      const missing = await clientFor('orrery-sandbox', exec('orrery-no-such-plugin'));
+      const err = await failure(missing.json({ path: '/api/v1/namespaces' }));
+      expect(err!.kind).toBe('unauthorized');
+      expect(err!.message).toMatch(/could not obtain credentials for context "orrery-sandbox"|exec credential plugin/);
+    } finally {
+      process.env.PATH = oldPath;
+    }
+    expect(readFileSync(h.kubeconfig, 'utf8')).toContain('token:');
+  });
+
   it('explains a 401 with advice matching the credential kind', async () => {
     const client = await clientFor('orrery-sandbox', (y) => y.replace(/token: .*/, 'token: expired-token'));
     const err = await failure(client.json({ path: '/api/v1/namespaces' }));
