@@ -2,6 +2,7 @@
 // about 1 MiB so a million-line export neither builds one giant string nor floods the sink.
 import type { LogExportChunk, LogLine } from '../../contract/types';
 import type { StreamSink } from '../../contract/server';
+import { toWire, type StoredLine } from './stored';
 
 const CHUNK_CHARS = 1024 * 1024;
 
@@ -19,7 +20,7 @@ export function formatLine(format: 'text' | 'jsonl', line: LogLine, raw: string)
   return JSON.stringify(o) + '\n';
 }
 
-export async function exportLines(rows: Array<{ line: LogLine; raw: string }>, format: 'text' | 'jsonl', sink: StreamSink<LogExportChunk>): Promise<void> {
+export async function exportLines(rows: Array<{ line: StoredLine; raw: string }>, format: 'text' | 'jsonl', sink: StreamSink<LogExportChunk>): Promise<void> {
   let parts: string[] = [];
   let size = 0;
   const send = async () => {
@@ -31,7 +32,7 @@ export async function exportLines(rows: Array<{ line: LogLine; raw: string }>, f
   };
   for (const { line, raw } of rows) {
     if (sink.signal.aborted) return;
-    const s = formatLine(format, line, raw);
+    const s = format === 'text' ? `${line.ts} ${line.src.namespace}/${line.src.pod} ${line.src.container} ${raw}\n` : formatLine('jsonl', toWire(line, raw), raw);
     parts.push(s);
     size += s.length;
     if (size >= CHUNK_CHARS) await send();

@@ -2,7 +2,8 @@
 // into one predicate. Invalid regexes become BAD_INPUT naming the field, the engine's message and
 // the position where the pattern goes wrong.
 import { ContractError } from '../../contract/errors';
-import type { LogLevel, LogLine } from '../../contract/types';
+import type { LogLevel } from '../../contract/types';
+import type { StoredLine } from './stored';
 
 export interface LogFilterSpec {
   include?: string;
@@ -13,7 +14,7 @@ export interface LogFilterSpec {
   text?: string;
 }
 
-export type LinePredicate = (line: LogLine, raw: string) => boolean;
+export type LinePredicate = (line: Pick<StoredLine, 'level' | 'src'>, raw: string) => boolean;
 
 /** Compiles a user regex or throws BAD_INPUT {field, pattern, message, position}. */
 export function compileRegex(field: string, pattern: string, flags = ''): RegExp {
@@ -56,11 +57,11 @@ export function compileFilter(spec: LogFilterSpec | undefined): LinePredicate | 
   }
   if (spec.pods && spec.pods.length > 0) {
     const pods = new Set(spec.pods);
-    tests.push((l) => pods.has(`${l.namespace}/${l.pod}`));
+    tests.push((l) => pods.has(`${l.src.namespace}/${l.src.pod}`));
   }
   if (spec.containers && spec.containers.length > 0) {
     const containers = new Set(spec.containers);
-    tests.push((l) => containers.has(l.container));
+    tests.push((l) => containers.has(l.src.container));
   }
   // Regexes and text test the whole line, so a JSON line matches on its fields too.
   if (spec.include) {

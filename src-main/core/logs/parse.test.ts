@@ -103,12 +103,12 @@ describe('filters', () => {
 
   it('combines levels, pods, containers, regexes and text', () => {
     const f = compileFilter({ levels: ['error', 'unknown'], pods: ['shop/a'], include: 'fail', exclude: 'ignore', text: 'DISK' })!;
-    const line = { seq: 1, ts: '', namespace: 'shop', pod: 'a', container: 'c', msg: '', format: 'plain' as const, bytes: 0 };
+    const line = { src: { namespace: 'shop', pod: 'a', container: 'c' } };
     expect(f({ ...line, level: 'error' }, 'disk fail')).toBe(true);
     expect(f(line, 'disk fail')).toBe(true);
     expect(f({ ...line, level: 'info' }, 'disk fail')).toBe(false);
     expect(f({ ...line, level: 'error' }, 'disk fail ignore')).toBe(false);
-    expect(f({ ...line, level: 'error', pod: 'b' }, 'disk fail')).toBe(false);
+    expect(f({ level: 'error', src: { ...line.src, pod: 'b' } }, 'disk fail')).toBe(false);
   });
 });
 
@@ -125,7 +125,7 @@ describe('time and ring', () => {
 
   it('evicts the oldest lines and finds lines by seq', () => {
     const r = new LineRing(3);
-    const mk = (seq: number) => ({ seq, ts: '', namespace: 'n', pod: 'p', container: 'c', msg: String(seq), format: 'plain' as const, bytes: 1 });
+    const mk = (seq: number) => ({ seq, ts: '', src: { namespace: 'n', pod: 'p', container: 'c' }, format: 'plain' as const, bytes: 1 });
     const evicted = [1, 2, 3, 4, 5].map((s) => r.push(mk(s), `raw${s}`)).filter(Boolean).length;
     expect(evicted).toBe(2);
     expect(r.evictedTotal).toBe(2);

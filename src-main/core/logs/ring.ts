@@ -1,10 +1,10 @@
 // A bounded buffer of a view's lines with parallel full texts. Sequence numbers are contiguous
 // inside the buffer (every ingested line is stored, matching or not), so a seq maps to its slot
 // with one subtraction. Arrays grow on demand, so a small view does not allocate the maximum.
-import type { LogLine } from '../../contract/types';
+import type { StoredLine } from './stored';
 
 export class LineRing {
-  private lines: LogLine[] = [];
+  private lines: StoredLine[] = [];
   /** The line's full text (without timestamp): the export's and fullLine's source. */
   private raws: string[] = [];
   /** Slot of the oldest line once the arrays are full. */
@@ -28,7 +28,7 @@ export class LineRing {
   }
 
   /** Appends (line.seq must be lastSeq + 1); returns true when the oldest line was evicted. */
-  push(line: LogLine, raw: string): boolean {
+  push(line: StoredLine, raw: string): boolean {
     if (this.lines.length === 0) this.first = line.seq;
     if (this.lines.length < this.capacity) {
       this.lines.push(line);
@@ -49,7 +49,7 @@ export class LineRing {
     return (this.head + off) % this.lines.length;
   }
 
-  get(seq: number): LogLine | undefined {
+  get(seq: number): StoredLine | undefined {
     const i = this.slot(seq);
     return i < 0 ? undefined : this.lines[i];
   }
@@ -60,12 +60,12 @@ export class LineRing {
   }
 
   /** Calls fn for each line from seq `from` (clamped to the oldest held) to the newest. */
-  forEachFrom(from: number, fn: (line: LogLine, raw: string) => void): void {
+  forEachFrom(from: number, fn: (line: StoredLine, raw: string) => void): void {
     const start = Math.max(from, this.first);
     const n = this.lines.length;
     for (let off = start - this.first; off < n; off++) {
       const i = (this.head + off) % n;
-      fn(this.lines[i] as LogLine, this.raws[i] as string);
+      fn(this.lines[i] as StoredLine, this.raws[i] as string);
     }
   }
 }

@@ -7,16 +7,11 @@ import { compileFilter, type LinePredicate, type LogFilterSpec } from './filter'
 import { DISPLAY_LIMIT, parseLine } from './parse';
 import { LineRing } from './ring';
 import type { RawLine } from './line-splitter';
+import { toWire, type StoredLine, type StreamIdentity } from './stored';
 
 /** Lines per 'lines' frame item: big enough to amortize, small enough that the sink's item
  *  high-water mark (10,000 items) bounds memory. */
 const BATCH = 256;
-
-export interface StreamIdentity {
-  namespace: string;
-  pod: string;
-  container: string;
-}
 
 export class LogView {
   private readonly ring: LineRing;
@@ -29,7 +24,7 @@ export class LogView {
   private droppedSinceFrame = 0;
   private droppedTimer: ReturnType<typeof setTimeout> | undefined;
   /** Re-filtered lines waiting to be sent after a reset (sent before any newer line). */
-  private replay: LogLine[] = [];
+  private replay: Array<{ line: StoredLine; raw: string }> = [];
   private replaying = false;
   /** Producers wait for a replay to finish, so live lines do not pile up behind it. */
   private replayDone: Promise<void> | undefined;
@@ -56,24 +51,18 @@ export class LogView {
       const text = r.text;
       const cut = text.length > DISPLAY_LIMIT;
       const p = parseLine(cut ? text.slice(0, DISPLAY_LIMIT) : text);
-      const line: LogLine = {
+      const stored: StoredLine = {
         seq: ++this.seq,
         ts: r.ts,
-        namespace: id.namespace,
-        pod: id.pod,
-        container: id.container,
-        msg: p.msg,
+        src: id,
         format: p.format,
         // ASCII lines (the vast majority) have as many bytes as characters.
         bytes: text.length < 256 && isAscii(text) ? text.length : Buffer.byteLength(text),
       };
-      if (p.level) line.level = p.level;
-      if (p.fields) line.fields = p.fields;
-      if (p.traceId) line.traceId = p.traceId;
-      if (p.spanId) line.spanId = p.spanId;
-      if (cut) line.truncated = true;
-      if (this.ring.push(line, text)) evicted++;
-      if (!this.filter || this.filter(line, text)) this.pending.push(line);
+      if (p.level) stored.level = p.level;
+      if (cut) stored.truncated = true;
+      if (this.ring.push(stored, text)) evicted++;
+      if (!this.filter || this.filter(stored, text)) this.pending.push(toWire(stored, text, p));
     }
     if (evicted) this.noteDropped(evicted);
     if (this.pending.length >= BATCH) this.flush();
@@ -95,9 +84,9 @@ export class LogView {
     this.flush(); // lines already accepted under the old filter go out before the reset
     this.filter = filter;
     this.filterSpec = spec;
-    const matched: LogLine[] = [];
-    this.ring.forEachFrom(0, (l, raw) => {
-      if (!filter || filter(l, raw)) matched.push(l);
+    const matched: Array<{ line: StoredLine; raw: string }> = [];
+    this.ring.forEachFrom(0, (line, raw) => {
+      if (!filter || filter(line, raw)) matched.push({ line, raw });
     });
     const result = { matched: matched.length, buffered: this.ring.size };
     this.replay = matched;
@@ -109,8 +98,8 @@ export class LogView {
   }
 
   /** Every buffered line matching the current filter, with its full text. */
-  matching(): Array<{ line: LogLine; raw: string }> {
-    const out: Array<{ line: LogLine; raw: string }> = [];
+  matching(): Array<{ line: StoredLine; raw: string }> {
+    const out: Array<{ line: StoredLine; raw: string }> = [];
     const filter = this.filter;
     this.ring.forEachFrom(0, (line, raw) => {
       if (!filter || filter(line, raw)) out.push({ line, raw });
@@ -133,7 +122,8 @@ export class LogView {
     this.replayDone = new Promise((resolve) => (done = resolve));
     try {
       while (this.replay.length > 0 && !this.closed) {
-        const batch = this.replay.splice(0, BATCH);
+        // Parsed again batch by batch as the renderer takes them (see stored.ts).
+        const batch = this.replay.splice(0, BATCH).map((r) => toWire(r.line, r.raw));
         if (!this.sink.push({ type: 'lines', lines: batch })) await this.sink.drained();
       }
     } finally {
