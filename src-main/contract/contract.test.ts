@@ -216,22 +216,24 @@ describe('streams', () => {
     });
     let got = 0;
     const cancel = client.subscribe('forever', {}, { onData: (items) => (got += items.length) });
-    await new Promise((r) => setTimeout(r, 40));
+    await expect.poll(() => got).toBeGreaterThan(0);
     cancel();
-    await new Promise((r) => setTimeout(r, 20));
-    expect(got).toBeGreaterThan(0);
-    expect(aborted).toBe(true);
+    await expect.poll(() => aborted).toBe(true);
   });
 
   it('aborts every producer when the connection closes', async () => {
     let aborted = 0;
+    let opened = 0;
     const { client, pair } = setup({
       ...baseHandlers,
-      forever: (_i, sink) => sink.signal.addEventListener('abort', () => aborted++),
+      forever: (_i, sink) => {
+        opened++;
+        sink.signal.addEventListener('abort', () => aborted++);
+      },
     });
     client.subscribe('forever', {}, { onData: () => {} });
     client.subscribe('forever', {}, { onData: () => {} });
-    await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => opened).toBe(2);
     pair.close();
     expect(aborted).toBe(2);
     client.dispose();
