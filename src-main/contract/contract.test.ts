@@ -115,7 +115,7 @@ describe('procedures', () => {
     pair.client.send({ t: 'call', id: -1, proc: 'add', input: {} } as never);
     pair.client.send('garbage' as never);
     pair.client.send({ t: 'call', id: 7, proc: 'add', input: { a: 1, b: 1 } });
-    await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => seen.length).toBe(3);
     expect(seen.filter((m) => m.t === 'protocol-error')).toHaveLength(2);
     expect(seen).toContainEqual({ t: 'result', id: 7, ok: true, value: 2 });
   });
@@ -169,7 +169,7 @@ describe('streams', () => {
     serveConnection(pair.server, testApi, baseHandlers, { window: 1, maxItemsPerFrame: 10, maxBuffered: 100 });
     pair.client.onMessage((m) => seen.push(m)); // a client that never acks
     pair.client.send({ t: 'sub', id: 1, stream: 'count', input: { to: 1000 } });
-    await new Promise((r) => setTimeout(r, 30));
+    await expect.poll(() => seen.some((m) => m.t === 'error')).toBe(true);
     const error = seen.find((m) => m.t === 'error');
     expect(error).toMatchObject({ t: 'error', id: 1, error: { code: 'SLOW_CONSUMER' } });
     expect(seen.filter((m) => m.t === 'data').length).toBeLessThanOrEqual(1);
@@ -284,13 +284,12 @@ describe('reconnection', () => {
     let restarts = 0;
     client.subscribe('forever', {}, { onData: (items) => received.push(...items), onRestart: () => restarts++ });
     const pending = client.call('add', { a: 1, b: 1 });
-    await new Promise((r) => setTimeout(r, 20));
+    await expect.poll(() => received).toEqual([1]);
     pairs[0]!.close();
     await expect(pending).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(() => received).toEqual([1, 2]);
     expect(client.state).toBe('open');
     expect(restarts).toBe(1);
-    expect(received).toEqual([1, 2]);
     client.dispose();
   });
 });
