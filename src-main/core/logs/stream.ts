@@ -62,6 +62,8 @@ export class ContainerStream {
   /** Set when the follow broke: where, and what was delivered since (for instanceChanged). */
   private broken: { lastTs: string; atLastTs: string[]; delivered: Map<string, number> } | undefined;
   private catchingUp = false;
+  /** Lines a catch-up delivered that the follow may still bring (see instanceChanged). */
+  private skip: { untilTs: string; keys: Map<string, number> } | undefined;
   lastLineAt = Date.now();
 
   constructor(
@@ -174,7 +176,6 @@ export class ContainerStream {
     const brk = this.broken;
     if (!brk || this.catchingUp) return;
     this.catchingUp = true;
-    this.broken = undefined;
     const req = this.request();
     req.query = { previous: true, timestamps: true, container: this.status.container, sinceTime: wholeSecond(brk.lastTs) };
     try {
@@ -209,10 +210,15 @@ export class ContainerStream {
       if (fresh.length > 0) {
         this.status.lines += fresh.length;
         this.deps.view.append(this.status, fresh);
+        // Our follow may still be on the old instance, behind: it must not deliver these again.
+        this.skip = { untilTs: fresh[fresh.length - 1]!.ts, keys: new Map() };
+        for (const l of fresh) this.skip.keys.set(`${l.ts} ${l.text}`, (this.skip.keys.get(`${l.ts} ${l.text}`) ?? 0) + 1);
       }
     } catch {
       // Best effort: the new instance is tailed either way.
     } finally {
+      // Recording stopped only now: lines the follow delivered during the fetch were skipped.
+      if (this.broken === brk) this.broken = undefined;
       this.catchingUp = false;
     }
   }
@@ -223,7 +229,10 @@ export class ContainerStream {
     for (;;) {
       const snap = this.deps.snapshot();
       if (!snap) return 'gone';
-      if (snap.instance !== this.instance) return 'restarted';
+      if (snap.instance !== this.instance) {
+        await this.instanceChanged();
+        return 'restarted';
+      }
       if (!snap.running && snap.terminated) {
         const t = snap.terminated;
         this.set('ended', {
@@ -287,6 +296,7 @@ export class ContainerStream {
         }
       }
       batch.length = 0;
+      if (this.skip) out = this.skipCaughtUp(out);
       if (out.length === 0) return;
       this.track(out);
       this.deps.view.append(this.status, out);
@@ -309,6 +319,26 @@ export class ContainerStream {
     splitter.end(batch);
     deliver();
     return undefined;
+  }
+
+  private skipCaughtUp(lines: RawLine[]): RawLine[] {
+    const out: RawLine[] = [];
+    for (const l of lines) {
+      const skip = this.skip;
+      if (skip) {
+        if (compareTs(l.ts, skip.untilTs) > 0) this.skip = undefined;
+        else {
+          const key = `${l.ts} ${l.text}`;
+          const n = skip.keys.get(key);
+          if (n) {
+            skip.keys.set(key, n - 1);
+            continue;
+          }
+        }
+      }
+      out.push(l);
+    }
+    return out;
   }
 
   private track(lines: readonly RawLine[]) {
