@@ -46,20 +46,32 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
       let lines = current.lines;
       let trimmed = current.trimmed;
       let { streams, limited, maxStreams, dropped } = current;
+      // The frame's lines are merged in once (one sort, one walk back to where the oldest lands),
+      // not once per 'lines' item: items hold at most 256 lines and a frame can bring dozens.
+      let batch: LogLine[] = [];
+      const merge = () => {
+        if (!batch.length) return;
+        if (lines === current.lines) lines = lines.slice(); // state is never mutated in place
+        mergeByTime(lines, batch);
+        batch = [];
+      };
       for (const f of frames) {
         if (f.type === 'reset') {
+          batch = [];
           lines = [];
           trimmed = 0;
         } else if (f.type === 'lines') {
-          if (lines === current.lines) lines = lines.slice(); // state is never mutated in place
-          mergeByTime(lines, f.lines);
-        }
-        else if (f.type === 'streams') ({ streams, limited, maxStreams } = f);
+          for (const l of f.lines) batch.push(l);
+        } else if (f.type === 'streams') ({ streams, limited, maxStreams } = f);
         else if (f.type === 'dropped') dropped = f.total;
       }
+      merge();
       if (lines.length > maxLines) {
-        trimmed += lines.length - maxLines;
-        lines = lines.slice(lines.length - maxLines);
+        // Trimmed in steps of 5%, not a few lines per frame: each trim copies the whole array,
+        // and a 200,000-line copy per frame keeps the garbage collector busy (long GC pauses).
+        const cut = lines.length - maxLines + Math.floor(maxLines / 20);
+        trimmed += cut;
+        lines = lines.slice(cut);
       }
       current = { ...current, lines, trimmed, streams, limited, maxStreams, dropped, version: current.version + 1 };
       setState({ key, tail: current });

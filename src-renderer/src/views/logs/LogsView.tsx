@@ -3,7 +3,7 @@
 // stream states (a lost stream is never mistaken for a quiet pod), export of everything that
 // matches.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ClientError } from '../../../../src-main/contract/client';
 import type { LogLine, LogStreamStatus } from '../../../../src-main/contract/types';
 import { client } from '../../api/client';
@@ -101,7 +101,7 @@ export function LogsView() {
       )}
       <StreamsPanel streams={tail.streams} context={context} />
       {tail.dropped > 0 && <div className="muted small">{tail.dropped.toLocaleString()} older lines left the buffer.</div>}
-      <LogList lines={tail.lines} version={tail.version} needle={filter.text} viewId={viewId} />
+      <LogList lines={tail.lines} trimmed={tail.trimmed} version={tail.version} needle={filter.text} viewId={viewId} />
     </section>
   );
 }
@@ -181,7 +181,9 @@ function LogFilterBar(props: { filter: ReturnType<typeof filterFromParams>; erro
   );
 }
 
-function StreamsPanel({ streams, context }: { streams: LogStreamStatus[]; context: string }) {
+// Memoized: the view re-renders on every frame of lines, the 200-row streams table only when a
+// 'streams' frame brings a new snapshot.
+const StreamsPanel = memo(function StreamsPanel({ streams, context }: { streams: LogStreamStatus[]; context: string }) {
   const [previous, setPrevious] = useState<{ key: string; lines?: LogLine[]; error?: string } | undefined>();
   const troubled = streams.filter((s) => s.state !== 'streaming' && s.state !== 'quiet');
   return (
@@ -234,27 +236,56 @@ function StreamsPanel({ streams, context }: { streams: LogStreamStatus[]; contex
       )}
     </details>
   );
-}
+});
 
-function LogList({ lines, version, needle, viewId }: { lines: LogLine[]; version: number; needle?: string; viewId: string }) {
+function LogList({ lines, trimmed, version, needle, viewId }: { lines: LogLine[]; trimmed: number; version: number; needle?: string; viewId: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [wrap, setWrap] = useState(false);
   const [expanded, setExpanded] = useState<Set<number>>(() => new Set());
   const [full, setFull] = useState<Map<number, string>>(() => new Map());
+  // Lines received in all (kept + trimmed) when follow paused: the new-line count is a difference,
+  // not a pass over up to 200,000 lines on every render.
   const [pausedAt, setPausedAt] = useState(0);
+  // Rows all one height (no wrap, nothing expanded): the window is plain arithmetic on scrollTop.
+  // The virtualizer, which rebuilds a measurement per line whenever the count or the lines change
+  // (every frame while lines stream in), is only used when rows have their own heights.
+  const fixed = !wrap && expanded.size === 0;
+  // scrollTop as last seen and how many lines had been trimmed from the front then: while paused,
+  // lines trimmed since move the same lines up, so the view shifts back to keep them in place
+  // (else every row would change, and remount, on every frame once the list is full).
+  const [scroll, setScroll] = useState({ top: 0, height: 800, trimmed: 0 });
+  const shift = !follow && fixed && trimmed > scroll.trimmed ? (trimmed - scroll.trimmed) * rowHeight : 0;
+  // Following, the window is the end of the list whatever the last scroll event said.
+  const top = follow && fixed ? Math.max(0, lines.length * rowHeight - scroll.height) : Math.max(0, scroll.top - shift);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
   const virtualizer = useVirtualizer({
-    count: lines.length,
+    count: fixed ? 0 : lines.length,
+    // Disabled, it neither observes nor measures the scroll element (no forced layouts).
+    enabled: !fixed,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan: 30,
     getItemKey: (i) => lines[i]?.seq ?? i,
   });
+  const overscan = 30;
+  const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
+  const lastRow = Math.min(lines.length, Math.ceil((top + scroll.height) / rowHeight) + overscan);
+  const items = fixed
+    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: lines[firstRow + k]!.seq, start: (firstRow + k) * rowHeight }))
+    : virtualizer.getVirtualItems();
+  const totalSize = fixed ? lines.length * rowHeight : virtualizer.getTotalSize();
+
+  useLayoutEffect(() => {
+    if (shift && scroller.current) scroller.current.scrollTop = top;
+  }, [shift, top]);
 
   useEffect(() => {
-    if (follow && lines.length) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [follow, version, lines.length, virtualizer]);
+    if (!follow || !lines.length) return;
+    const el = scroller.current;
+    if (fixed && el) el.scrollTop = lines.length * rowHeight;
+    else virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
+  }, [follow, fixed, version, lines.length, virtualizer]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -264,21 +295,43 @@ function LogList({ lines, version, needle, viewId }: { lines: LogLine[]; version
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // The last scroll event's position and content height: following pauses when the view moves
+  // up while the content did not shrink (a user scrolling), not whenever it is short of the end
+  // (lines keep arriving between the follow scroll and its scroll event).
+  const lastScroll = useRef({ top: 0, total: 0 });
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < rowHeight * 2;
-    if (follow && !atBottom) {
-      setFollow(false);
-      setPausedAt(lines.at(-1)?.seq ?? 0);
-    } else if (!follow && atBottom) setFollow(true);
+    const top = el.scrollTop;
+    const height = el.clientHeight;
+    if (fixed && (top !== scroll.top || height !== scroll.height || trimmed !== scroll.trimmed)) setScroll({ top, height, trimmed });
+    // The content height is known without asking the layout (reading scrollHeight here would
+    // force one on every scroll event).
+    const total = fixed ? totalSize : el.scrollHeight;
+    const movedUp = top < lastScroll.current.top - 1 && total >= lastScroll.current.total;
+    lastScroll.current = { top, total };
+    const atBottom = total - top - height < rowHeight * 2;
+    if (follow && movedUp && !atBottom) pause();
+    else if (!follow && atBottom) setFollow(true);
   };
-  const newSincePause = follow ? 0 : lines.filter((l) => l.seq > pausedAt).length;
+  const pause = () => {
+    if (!follow) return;
+    setFollow(false);
+    setPausedAt(trimmed + lines.length);
+  };
+  // A user going up pauses following at once, before the next lines scroll the list back down.
+  const onWheel = (e: React.WheelEvent) => e.deltaY < 0 && pause();
+  const onKeyDown = (e: React.KeyboardEvent) => (e.key === 'PageUp' || e.key === 'ArrowUp' || e.key === 'Home') && pause();
+  // On the list itself (not a line): its scrollbar.
+  const onPointerDown = (e: React.PointerEvent) => e.target === scroller.current && pause();
+  const newSincePause = follow ? 0 : Math.max(0, trimmed + lines.length - pausedAt);
   const jumpTo = (value: string) => {
-    const index = lines.findIndex((l) => l.ts.slice(11, 19) >= value || l.ts >= value);
+    // "15:04:05" compares with the time of day, a full RFC3339 time with the whole timestamp.
+    const index = lines.findIndex((l) => (value.includes('T') ? l.ts >= value : l.ts.slice(11, 19) >= value));
     if (index >= 0) {
       setFollow(false);
-      virtualizer.scrollToIndex(index, { align: 'start' });
+      if (fixed && scroller.current) scroller.current.scrollTop = index * rowHeight;
+      else virtualizer.scrollToIndex(index, { align: 'start' });
     }
   };
   return (
@@ -302,9 +355,9 @@ function LogList({ lines, version, needle, viewId }: { lines: LogLine[]; version
           </button>
         )}
       </div>
-      <div ref={scroller} className={`log-list ${wrap ? 'wrap' : ''}`} onScroll={onScroll} data-testid="log-lines" role="log">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+      <div ref={scroller} className={`log-list ${wrap ? 'wrap' : ''}`} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown} onPointerDown={onPointerDown} tabIndex={0} data-testid="log-lines" role="log">
+        <div style={{ height: totalSize, position: 'relative' }}>
+          {items.map((item) => {
             const line = lines[item.index]!;
             const open = expanded.has(line.seq);
             return (
