@@ -396,6 +396,8 @@ function scrollFrames(page: Page, seconds: number, pxPerFrame: number): Promise<
     // are trimmed); positions are tracked here, not read back: reading would force a layout.
     const max = Math.max(0, el.scrollHeight - el.clientHeight - 200);
     let pos = max;
+    // A user's first turn of the wheel upwards pauses following (synthetic: it does not scroll).
+    el.dispatchEvent(new WheelEvent('wheel', { deltaY: -110, bubbles: true }));
     const frame = (ts) => {
       if (last !== undefined) deltas.push(ts - last);
       last = ts;
