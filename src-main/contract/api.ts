@@ -111,7 +111,9 @@ export const api = {
   'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** Aggregated, live logs of many pods (one follow stream per container). Lines, stream states,
    *  ring-buffer evictions and filter resets arrive as frames; see LogFrame. */
-  'logs.tail': stream<LogFrame>('fail')(
+  // Flow control counts log lines, not frames of lines: at most 4,000 lines a frame, producers
+  // slowed past 20,000 unsent lines, and a hard bound far beyond what back-pressure allows.
+  'logs.tail': stream<LogFrame>('fail', { weight: (f) => (f.type === 'lines' ? f.lines.length : 1), maxItemsPerFrame: 4000, highWater: 20_000, maxBuffered: 2_000_000 })(
     z
       .object({
         /** Chosen by the client; names this view for logs.filter, logs.fullLine and logs.export. */

@@ -13,6 +13,8 @@ const testApi = {
   count: stream<number>('fail')(z.object({ to: z.number().int().min(0).max(1_000_000) })),
   latest: stream<number>('drop-oldest')(z.object({ to: z.number().int() })),
   forever: stream<number>('fail')(z.object({})),
+  /** Items are batches; flow control counts their elements. */
+  batches: stream<number[]>('fail', { weight: (b) => b.length, maxItemsPerFrame: 100, highWater: 300, maxBuffered: 10_000 })(z.object({})),
 };
 type TestApi = typeof testApi;
 
@@ -64,6 +66,7 @@ const baseHandlers: Handlers<TestApi> = {
     const timer = setInterval(() => sink.push(1), 1);
     sink.signal.addEventListener('abort', () => clearInterval(timer));
   },
+  batches: () => {},
 };
 
 describe('procedures', () => {
@@ -260,6 +263,31 @@ describe('streams', () => {
     expect(result.error).toBeUndefined();
     expect(result.items).toHaveLength(5000);
     expect(sawFull).toBe(true);
+  });
+});
+
+describe('weighted streams', () => {
+  it('count batches by their size for frames and back-pressure', async () => {
+    const pushes: boolean[] = [];
+    const { client, sent } = setup({
+      ...baseHandlers,
+      batches: async (_i, sink) => {
+        for (let i = 0; i < 20; i++) {
+          const ok = sink.push(Array.from({ length: 50 }, (_, j) => i * 50 + j));
+          pushes.push(ok);
+          if (!ok) await sink.drained();
+        }
+        sink.end();
+      },
+    });
+    const got: number[] = [];
+    await new Promise<void>((resolve, reject) => client.subscribe('batches', {}, { onData: (items) => items.forEach((b) => got.push(...b)), onEnd: resolve, onError: reject }));
+    expect(got).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    // 300 elements (6 batches of 50) reach the high-water mark: the 6th push says "slow down".
+    expect(pushes.slice(0, 6)).toEqual([true, true, true, true, true, false]);
+    // Frames carry at most 100 elements: two batches of 50.
+    const frames = sent.filter((m) => m.t === 'data') as Array<{ items: number[][] }>;
+    expect(Math.max(...frames.map((f) => f.items.reduce((n, b) => n + b.length, 0)))).toBeLessThanOrEqual(100);
   });
 });
 

@@ -15,10 +15,22 @@ export type OverflowPolicy =
   /** Fail the stream with SLOW_CONSUMER (when losing an item would be a lie). */
   | 'fail';
 
+/** How a stream's flow control counts: by default one unit per item. A stream whose items are
+ *  batches (e.g. of log lines) weighs them by their size, so frames, the high-water mark and the
+ *  hard bound stay meaningful, and may set its own limits in those units. */
+export interface StreamFlow<T> {
+  // Method syntax keeps StreamDef<I, T> assignable to StreamDef<I, unknown> (bivariant).
+  weight?(item: T): number;
+  maxItemsPerFrame?: number;
+  highWater?: number;
+  maxBuffered?: number;
+}
+
 export interface StreamDef<I extends z.ZodType, T> {
   kind: 'stream';
   input: I;
   overflow: OverflowPolicy;
+  flow?: StreamFlow<T>;
   item?: T;
 }
 
@@ -26,8 +38,8 @@ export function procedure<O>() {
   return <I extends z.ZodType>(input: I): ProcedureDef<I, O> => ({ kind: 'procedure', input });
 }
 
-export function stream<T>(overflow: OverflowPolicy = 'fail') {
-  return <I extends z.ZodType>(input: I): StreamDef<I, T> => ({ kind: 'stream', input, overflow });
+export function stream<T>(overflow: OverflowPolicy = 'fail', flow?: StreamFlow<T>) {
+  return <I extends z.ZodType>(input: I): StreamDef<I, T> => ({ kind: 'stream', input, overflow, ...(flow ? { flow } : {}) });
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry of heterogeneous defs

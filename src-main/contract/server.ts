@@ -134,7 +134,9 @@ export function serveConnection<A extends ApiDefinition>(
       send({ t: 'error', id: message.id, error: toWireError(err) });
       return;
     }
-    const stream = new OutgoingStream(message.id, message.stream, def.kind === 'stream' ? def.overflow : 'fail', opts, send, () => {
+    const flow = def.kind === 'stream' ? def.flow : undefined;
+    const limits = { ...opts, ...(flow?.maxItemsPerFrame ? { maxItemsPerFrame: flow.maxItemsPerFrame } : {}), ...(flow?.highWater ? { highWater: flow.highWater } : {}), ...(flow?.maxBuffered ? { maxBuffered: flow.maxBuffered } : {}) };
+    const stream = new OutgoingStream(message.id, message.stream, def.kind === 'stream' ? def.overflow : 'fail', limits, flow?.weight as ((item: unknown) => number) | undefined, send, () => {
       streams.delete(message.id);
       opts.observer?.streamClosed?.(message.stream);
     });
@@ -178,6 +180,7 @@ class OutgoingStream {
     private readonly name: string,
     private readonly overflow: 'drop-oldest' | 'fail',
     private readonly opts: Required<Omit<ServeOptions, 'observer'>>,
+    private readonly weigh: ((item: unknown) => number) | undefined,
     private readonly send: (m: ServerMessage) => void,
     private readonly onClosed: () => void,
   ) {
@@ -190,28 +193,42 @@ class OutgoingStream {
     };
   }
 
+  /** What the buffer holds, in the stream's flow units (items, or e.g. log lines). */
+  private buffered = 0;
+  private weights: number[] = [];
+
   private push(item: unknown): boolean {
     if (this.closed || this.finishing) return false;
+    const weight = this.weigh ? Math.max(1, this.weigh(item)) : 1;
     this.buffer.push(item);
-    if (this.buffer.length > this.opts.maxBuffered) {
+    this.weights.push(weight);
+    this.buffered += weight;
+    if (this.buffered > this.opts.maxBuffered) {
       if (this.overflow === 'fail') {
         this.buffer = [];
+        this.weights = [];
+        this.buffered = 0;
         this.finish({
           kind: 'error',
           err: new ContractError('SLOW_CONSUMER', `Stream ${this.name} fell more than ${this.opts.maxBuffered} items behind its reader`),
         });
         return false;
       }
-      const excess = this.buffer.length - this.opts.maxBuffered;
+      let excess = 0;
+      while (this.buffered > this.opts.maxBuffered && this.buffer.length > 1) {
+        this.buffered -= this.weights[excess]!;
+        this.dropped += this.weights[excess]!;
+        excess++;
+      }
       this.buffer.splice(0, excess);
-      this.dropped += excess;
+      this.weights.splice(0, excess);
     }
     this.schedule();
-    return this.buffer.length < this.opts.highWater;
+    return this.buffered < this.opts.highWater;
   }
 
   private drained(): Promise<void> {
-    if (this.closed || this.buffer.length < this.opts.highWater / 2) return Promise.resolve();
+    if (this.closed || this.buffered < this.opts.highWater / 2) return Promise.resolve();
     return new Promise((resolve) => this.drainWaiters.push(resolve));
   }
 
@@ -226,8 +243,14 @@ class OutgoingStream {
   private flush() {
     if (this.closed) return;
     while (this.buffer.length > 0 && this.unacked < this.opts.window) {
-      const items = this.buffer.length <= this.opts.maxItemsPerFrame ? this.buffer : this.buffer.slice(0, this.opts.maxItemsPerFrame);
-      this.buffer = items === this.buffer ? [] : this.buffer.slice(items.length);
+      // Take items up to the frame's budget (at least one, however heavy).
+      let count = 0;
+      let weight = 0;
+      while (count < this.buffer.length && (count === 0 || weight + this.weights[count]! <= this.opts.maxItemsPerFrame)) weight += this.weights[count++]!;
+      const items = count === this.buffer.length ? this.buffer : this.buffer.slice(0, count);
+      this.buffer = items === this.buffer ? [] : this.buffer.slice(count);
+      this.weights = count === this.weights.length ? [] : this.weights.slice(count);
+      this.buffered -= weight;
       const frame: ServerMessage = { t: 'data', id: this.id, seq: ++this.seq, items };
       if (this.dropped > 0) {
         frame.dropped = this.dropped;
@@ -236,7 +259,7 @@ class OutgoingStream {
       this.unacked++;
       this.send(frame);
     }
-    if (this.buffer.length < this.opts.highWater / 2 && this.drainWaiters.length) {
+    if (this.buffered < this.opts.highWater / 2 && this.drainWaiters.length) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
       for (const resolve of waiters) resolve();
@@ -276,6 +299,8 @@ class OutgoingStream {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.buffer = [];
+    this.weights = [];
+    this.buffered = 0;
     this.abort.abort();
     for (const resolve of this.drainWaiters) resolve();
     this.drainWaiters = [];
