@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
 import { report, type BenchResult } from './report';
+import { onCleanup, startNode, stop, stopAll, track } from './processes';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PODS = Number(process.env.ORRERY_BENCH_PODS ?? 100_000);
@@ -29,42 +30,9 @@ const log = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-// ---- child processes: every one we start is stopped on the way out, whatever happens ----------
-
-const children = new Set<ChildProcess>();
 let browser: Browser | undefined;
 let chromiumPids: number[] = [];
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; the child's own process group too (it was spawned detached). */
-async function stop(child: ChildProcess, graceMs = 5000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
-  if (timedOut) {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-    await exited;
-  }
-}
-
-function killAllNow() {
-  for (const c of children) {
-    try {
-      process.kill(-c.pid!, 'SIGKILL');
-    } catch {
-      c.kill('SIGKILL');
-    }
-  }
+onCleanup(() => {
   for (const pid of chromiumPids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -72,40 +40,7 @@ function killAllNow() {
       /* gone */
     }
   }
-}
-process.once('exit', killAllNow);
-for (const sig of ['SIGINT', 'SIGTERM'] as const)
-  process.once(sig, () => {
-    killAllNow();
-    process.exit(130);
-  });
-
-/** Spawns `node args…` (detached, so its whole group can be killed) and waits for a line matching `ready`. */
-function startNode(args: string[], ready: RegExp, what: string, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
-  const child = track(spawn(process.execPath, args, { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }));
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} not ready within ${timeoutMs / 1000} s:\n${output.slice(-2000)}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      if (output.length < 1e6) output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        child.stdout!.removeListener('data', onData);
-        child.stderr!.removeListener('data', onData);
-        child.stdout!.resume();
-        child.stderr!.resume();
-        resolve({ child, match });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited (${code ?? sig}):\n${output.slice(-2000)}`));
-    });
-  });
-}
+});
 
 interface Cluster {
   child: ChildProcess;
@@ -490,6 +425,6 @@ try {
   report(results);
 } finally {
   await browser?.close().catch(() => {});
-  await Promise.all([...children].map((c) => stop(c, 3000)));
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 }
