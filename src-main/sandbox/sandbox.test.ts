@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandboxImpl } from './sandbox';
 import type { Sandbox } from './options';
+import { until } from './test-helpers';
 
 let sb: Sandbox;
 let kubeconfig: string;
@@ -19,20 +20,6 @@ function kubectl(args: string[], context?: string): Promise<{ code: number; stdo
   });
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what} ${last ?? ''}`);
-}
 
 async function pods(ns: string, selector?: string): Promise<any[]> {
   const r = await kubectl(['get', 'pods', '-n', ns, '-o', 'json', ...(selector ? ['-l', selector] : [])]);
