@@ -10,10 +10,10 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { ContractClient } from '../src-main/contract/client';
 import { procedure, stream } from '../src-main/contract/define';
-import type { ClientMessage, ServerMessage, Transport } from '../src-main/contract/messages';
 import { serveConnection } from '../src-main/contract/server';
 import { webSocketTransport } from '../src-main/hosts/server/ws-transport';
 import { report } from './report';
+import { wsTransport } from './stack';
 
 const benchApi = {
   echo: procedure<{ n: number }>()(z.object({ n: z.number() })),
@@ -38,19 +38,6 @@ async function listen(onSocket: (ws: WebSocket) => void) {
   };
 }
 
-function clientTransport(url: string): Promise<Transport<ServerMessage, ClientMessage>> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.on('open', () =>
-      resolve({
-        send: (m) => ws.send(JSON.stringify(m)),
-        onMessage: (l) => ws.on('message', (d) => l(JSON.parse(String(d)) as ServerMessage)),
-        onClose: (l) => ws.on('close', l),
-      }),
-    );
-    ws.on('error', reject);
-  });
-}
 
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((values.length * p) / 100))]!;
 
@@ -74,7 +61,7 @@ async function contractSide() {
       },
     }),
   );
-  const client = new ContractClient<typeof benchApi>(() => clientTransport(server.url));
+  const client = new ContractClient<typeof benchApi>(() => wsTransport(server.url));
 
   const started = performance.now();
   let received = 0;

@@ -9,18 +9,16 @@
 //   frame times while scrolling the pods list continuously for 10 s (p95 vs one 60 Hz frame).
 // Needs a build (npm run bench builds when stale) and a Chromium (CHROMIUM_PATH or /usr/bin/chromium).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { parse as parseYaml } from 'yaml';
 import { report, type BenchResult } from './report';
-import { onCleanup, startNode, stop, stopAll, track } from './processes';
+import { onCleanup, stop, stopAll, track } from './processes';
+import { chromiumPath, startOrreryServer, startSandboxProcess, type Cluster } from './stack';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PODS = Number(process.env.ORRERY_BENCH_PODS ?? 100_000);
 const CHURN = 1000;
 const CPU_SECONDS = 15;
@@ -42,39 +40,7 @@ onCleanup(() => {
   }
 });
 
-interface Cluster {
-  child: ChildProcess;
-  url: string;
-  kubeconfig: string;
-  ca: string;
-  token: string;
-}
 
-async function startSandbox(dir: string, churn: number): Promise<Cluster> {
-  const kubeconfig = join(dir, `kubeconfig-churn-${churn}`);
-  const t0 = performance.now();
-  const { child } = await startNode(
-    [join(root, 'out/main/sandbox.js'), '--kubeconfig', kubeconfig, '--prometheus', 'off', '--scale-pods', String(PODS), ...(churn ? ['--churn', String(churn)] : [])],
-    /sandbox ready/,
-    'the sandbox',
-    180_000,
-  );
-  const kc = parseYaml(readFileSync(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string; 'certificate-authority-data': string } }[]; users: { name: string; user: { token: string } }[] };
-  const cluster = kc.clusters[0]!.cluster;
-  log(`sandbox (${fmt(PODS)} pods${churn ? `, churn ${churn}/s` : ''}) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return {
-    child,
-    kubeconfig,
-    url: cluster.server,
-    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
-    token: kc.users.find((u) => u.name.endsWith('-admin'))!.user.token,
-  };
-}
-
-async function startOrrery(c: Cluster): Promise<{ child: ChildProcess; url: string }> {
-  const { child, match } = await startNode([join(root, 'out/main/server.js'), '--port', '0', '--kubeconfig', c.kubeconfig], /Orrery is ready at (http:\/\/\S+)/, 'the server host', 30_000);
-  return { child, url: match[1]! };
-}
 
 // ---- the floor --------------------------------------------------------------------------------
 
@@ -234,12 +200,14 @@ async function startRawReader(c: Cluster): Promise<{ child: ChildProcess; events
 
 // ---- the browser ------------------------------------------------------------------------------
 
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('no Chromium: set CHROMIUM_PATH or install /usr/bin/chromium');
-  return found;
+
+async function startSandbox(dir: string, churn: number): Promise<Cluster> {
+  const c = await startSandboxProcess(join(dir, `kubeconfig-churn-${churn}`), ['--scale-pods', String(PODS), ...(churn ? ['--churn', String(churn)] : [])], 180_000);
+  log(`sandbox (${fmt(PODS)} pods${churn ? `, churn ${churn}/s` : ''}) ready in ${c.readyS.toFixed(1)} s`);
+  return c;
 }
+
+const startOrrery = startOrreryServer;
 
 /** Opens the pods view on `orreryUrl` and waits for the full count, live; returns ms from navigation. */
 async function openPods(page: Page, orreryUrl: string, minTotal: number, timeoutMs: number): Promise<{ ms: number; text: string }> {

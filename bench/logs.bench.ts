@@ -19,25 +19,21 @@
 // Every child process (sandboxes, servers, kubectl, Chromium) is stopped on the way out, whatever
 // happens. Needs a build (npm run bench builds when stale), kubectl on PATH (its figures are
 // skipped otherwise) and Chromium (CHROMIUM_PATH or /usr/bin/chromium).
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
-import { parse as parseYaml } from 'yaml';
 import { api, type Api } from '../src-main/contract/api';
 import { ContractClient } from '../src-main/contract/client';
-import type { ClientMessage, ServerMessage, Transport } from '../src-main/contract/messages';
 import type { LogFrame, LogStreamStatus } from '../src-main/contract/types';
 import { report, type BenchResult } from './report';
-import { startNode, stop, stopAll, track } from './processes';
+import { stop, stopAll, track } from './processes';
+import { chromiumPath, startOrreryServer, startSandboxProcess, wsTransport, type Cluster } from './stack';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PODS = 200;
 const WINDOW_S = 10;
 const KUBECTL_MAX_S = 45;
@@ -55,40 +51,15 @@ void api;
 
 let browser: Browser | undefined;
 
-interface Cluster {
-  child: ChildProcess;
-  url: string;
-  kubeconfig: string;
-  ca: string;
-  token: string;
-}
+
 
 async function startSandbox(dir: string, rate: number | 'max'): Promise<Cluster> {
-  const kubeconfig = join(dir, `kubeconfig-${rate}`);
-  const t0 = performance.now();
-  const { child } = await startNode(
-    [join(root, 'out/main/sandbox.js'), '--kubeconfig', kubeconfig, '--prometheus', 'off', '--scale-pods', String(PODS), '--log-rate', String(rate)],
-    /sandbox ready/,
-    'the sandbox',
-    120_000,
-  );
-  const kc = parseYaml(readFileSync(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string; 'certificate-authority-data': string } }[]; users: { name: string; user: { token: string } }[] };
-  const cluster = kc.clusters[0]!.cluster;
-  log(`sandbox (${PODS} pods at ${rate} lines/s each) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return {
-    child,
-    kubeconfig,
-    url: cluster.server,
-    ca: Buffer.from(cluster['certificate-authority-data'], 'base64').toString('utf8'),
-    token: kc.users.find((u) => u.name.endsWith('-admin'))!.user.token,
-  };
+  const c = await startSandboxProcess(join(dir, `kubeconfig-${rate}`), ['--scale-pods', String(PODS), '--log-rate', String(rate)], 120_000);
+  log(`sandbox (${PODS} pods at ${rate} lines/s each) ready in ${c.readyS.toFixed(1)} s`);
+  return c;
 }
 
-async function startOrrery(c: Cluster): Promise<{ child: ChildProcess; url: string; origin: string; token: string }> {
-  const { child, match } = await startNode([join(root, 'out/main/server.js'), '--port', '0', '--kubeconfig', c.kubeconfig], /Orrery is ready at (http:\/\/\S+)/, 'the server host', 30_000);
-  const url = new URL(match[1]!);
-  return { child, url: match[1]!, origin: url.origin, token: url.searchParams.get('token') ?? '' };
-}
+const startOrrery = startOrreryServer;
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -228,18 +199,7 @@ async function kubectlRead(c: Cluster): Promise<{ linesPerS: number; allMs: numb
 function connectClient(o: { origin: string; token: string }): ContractClient<Api> {
   const wsUrl = `${o.origin.replace(/^http/, 'ws')}/ws`;
   return new ContractClient<Api>(
-    () =>
-      new Promise<Transport<ServerMessage, ClientMessage>>((resolve, reject) => {
-        const ws = new WebSocket(wsUrl, { headers: { Authorization: `Bearer ${o.token}` } });
-        ws.on('open', () =>
-          resolve({
-            send: (m) => ws.send(JSON.stringify(m)),
-            onMessage: (l) => ws.on('message', (d) => l(JSON.parse(String(d)) as ServerMessage)),
-            onClose: (l) => ws.on('close', l),
-          }),
-        );
-        ws.on('error', reject);
-      }),
+    () => wsTransport(wsUrl, { Authorization: `Bearer ${o.token}` }),
     { minDelayMs: 100 },
   );
 }
@@ -302,12 +262,6 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
 
 // ---- the viewer ---------------------------------------------------------------------------
 
-function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('no Chromium: set CHROMIUM_PATH or install /usr/bin/chromium');
-  return found;
-}
 
 // Strings, not functions: tsx would wrap named inner functions in a helper the page lacks.
 const OBSERVE_LONG_TASKS = `
