@@ -120,9 +120,15 @@ export const api = {
         viewId,
         context: contextName,
         source: logSourceSchema,
+        /** More sources in the same view, each in its own context: one view over several contexts
+         *  and namespaces. A pod matched by several sources is tailed once. In a view spanning
+         *  more than one context, lines and streams carry their context. */
+        sources: z.array(z.object({ context: contextName, source: logSourceSchema }).strict()).max(50).optional(),
         containerInclude: regex.optional(),
         containerExclude: regex.optional(),
         includeInit: z.boolean().default(false),
+        /** Also tail ephemeral containers (spec.ephemeralContainers, as `kubectl debug` adds). */
+        includeEphemeral: z.boolean().default(false),
         /** Like stern --since: a duration ("5m", "1h30m", "90s") or an RFC3339 time. Default 48h. */
         since: z
           .string()

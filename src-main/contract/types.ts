@@ -232,6 +232,8 @@ export interface LogLine {
   seq: number;
   /** The kubelet's timestamp, RFC3339Nano as served (e.g. 2024-01-02T15:04:05.123456789Z). */
   ts: string;
+  /** The line's context, only in a view spanning more than one context. */
+  context?: string;
   namespace: string;
   pod: string;
   container: string;
@@ -253,12 +255,16 @@ export type LogStreamState = 'waiting' | 'starting' | 'streaming' | 'quiet' | 'r
 
 /** One container's follow stream, as the viewer shows it (a lost stream is never "quiet"). */
 export interface LogStreamStatus {
-  /** namespace/pod/container */
+  /** namespace/pod/container; context/namespace/pod/container in a view spanning contexts. */
   key: string;
+  /** Only in a view spanning more than one context. */
+  context?: string;
   namespace: string;
   pod: string;
   container: string;
   init?: true;
+  /** An ephemeral (debug) container. */
+  ephemeral?: true;
   /** waiting: not opened because the max concurrent stream limit is reached. */
   state: LogStreamState;
   /** For quiet: seconds since the last line. */
