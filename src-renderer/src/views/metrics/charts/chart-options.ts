@@ -1,0 +1,168 @@
+// Turns series, a unit and the theme into one echarts option. Pure: the same inputs give the
+// same option, so a refresh with new data keeps colors, hidden series and axes as they were.
+import { seriesColor } from './colors';
+import type { ChartOption, LineSeriesOption } from './echarts';
+import type { ChartSeries } from './series';
+import { formatValue, type Unit } from './units';
+
+/** Something that happened, drawn on the time axis: a line at `time`, or an area to `end`. */
+export interface Annotation {
+  time: number;
+  end?: number;
+  kind: 'rollout' | 'restart' | 'event';
+  title: string;
+}
+
+export interface ChartTheme {
+  mode: 'light' | 'dark';
+  text: string;
+  muted: string;
+  border: string;
+  panel: string;
+}
+
+export interface ChartConfig {
+  unit: Unit;
+  stacked?: boolean;
+  /** The x axis spans exactly this (ms), whatever the data covers. */
+  start: number;
+  end: number;
+  annotations?: Annotation[];
+  /** Tooltip rows shown at most (sorted by value); the rest are counted. */
+  tooltipRows?: number;
+}
+
+export const annotationColors: Record<Annotation['kind'], string> = { rollout: '#8b5cf6', restart: '#ef4444', event: '#f59e0b' };
+
+interface AxisTooltipParam {
+  seriesId?: string;
+  seriesName?: string;
+  color?: string;
+  value?: unknown;
+  axisValue?: unknown;
+}
+
+/** The tooltip as DOM nodes (not an HTML string): the CSP forbids inline style attributes, and
+ *  each row's swatch needs its series' color, which the CSSOM may set. */
+function tooltipContent(params: AxisTooltipParam[], unit: Unit, maxRows: number): HTMLElement {
+  const root = document.createElement('div');
+  root.className = 'chart-tooltip';
+  const first = params[0];
+  const time = document.createElement('div');
+  time.className = 'chart-tooltip-time';
+  time.textContent = first ? new Date(Number(first.axisValue)).toLocaleString() : '';
+  root.append(time);
+  const rows = params
+    .map((p) => ({ p, v: Array.isArray(p.value) ? (p.value[1] as number | null) : null }))
+    .filter((r) => r.v !== null && r.v !== undefined && r.p.seriesId !== '__annotations')
+    .sort((a, b) => (b.v as number) - (a.v as number));
+  for (const { p, v } of rows.slice(0, maxRows)) {
+    const row = document.createElement('div');
+    row.className = 'chart-tooltip-row';
+    const swatch = document.createElement('span');
+    swatch.className = 'swatch';
+    swatch.style.background = p.color ?? '';
+    const name = document.createElement('span');
+    name.className = 'chart-tooltip-name';
+    name.textContent = p.seriesName ?? '';
+    const value = document.createElement('span');
+    value.className = 'chart-tooltip-value';
+    value.textContent = formatValue(v, unit);
+    row.append(swatch, name, value);
+    root.append(row);
+  }
+  if (rows.length > maxRows) {
+    const more = document.createElement('div');
+    more.className = 'muted';
+    more.textContent = `and ${rows.length - maxRows} more`;
+    root.append(more);
+  }
+  return root;
+}
+
+function annotationSeries(list: Annotation[], theme: ChartTheme): LineSeriesOption {
+  const lines = list.filter((a) => a.end === undefined);
+  const areas = list.filter((a) => a.end !== undefined);
+  return {
+    id: '__annotations',
+    name: '__annotations',
+    type: 'line',
+    data: [],
+    silent: false,
+    tooltip: { show: false },
+    markLine: {
+      symbol: 'none',
+      silent: false,
+      animation: false,
+      label: { show: true, position: 'insideEndTop', color: theme.muted, fontSize: 10, formatter: (p) => String((p as { name?: string }).name ?? '') },
+      tooltip: { show: true, trigger: 'item', formatter: (p) => String((p as { name?: string }).name ?? '') },
+      data: lines.map((a) => ({ xAxis: a.time, name: a.title, lineStyle: { color: annotationColors[a.kind], type: 'dashed', width: 1 } })),
+    },
+    markArea: {
+      silent: false,
+      animation: false,
+      label: { show: true, position: 'insideTop', color: theme.muted, fontSize: 10 },
+      data: areas.map((a) => [
+        { xAxis: a.time, name: a.title, itemStyle: { color: annotationColors[a.kind], opacity: 0.12 } },
+        { xAxis: a.end! },
+      ]),
+    },
+  };
+}
+
+export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme): ChartOption {
+  const visible = series.filter((s) => !hidden.has(s.key));
+  const points = visible.reduce((n, s) => n + s.points.length, 0);
+  const lines: LineSeriesOption[] = visible.map((s) => {
+    const color = seriesColor(s.key, theme.mode);
+    return {
+      id: s.key,
+      name: s.name,
+      type: 'line',
+      data: s.points,
+      color,
+      showSymbol: false,
+      symbol: 'circle',
+      symbolSize: 4,
+      // Many points per pixel column: keep the shape (peaks and troughs), drop the rest.
+      sampling: 'lttb',
+      connectNulls: false,
+      lineStyle: { width: 1.25 },
+      emphasis: { disabled: true },
+      ...(config.stacked ? { stack: 'total', areaStyle: { opacity: 0.35 } } : {}),
+    };
+  });
+  if (config.annotations?.length) lines.push(annotationSeries(config.annotations, theme));
+  return {
+    // Animating 200 lines costs frames and says nothing; small charts still ease in.
+    animation: points < 5000,
+    backgroundColor: 'transparent',
+    textStyle: { color: theme.text },
+    grid: { left: 8, right: 16, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+    tooltip: {
+      trigger: 'axis',
+      confine: true,
+      backgroundColor: theme.panel,
+      borderColor: theme.border,
+      textStyle: { color: theme.text, fontSize: 12 },
+      axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
+      formatter: (params) => tooltipContent((Array.isArray(params) ? params : [params]) as AxisTooltipParam[], config.unit, config.tooltipRows ?? 12),
+    },
+    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, throttleType: 'debounce', brushStyle: { color: theme.mode === 'dark' ? 'rgba(96,165,250,0.2)' : 'rgba(37,99,235,0.15)', borderWidth: 0 }, outOfBrush: { colorAlpha: 1 } },
+    xAxis: {
+      type: 'time',
+      min: config.start,
+      max: config.end,
+      axisLine: { lineStyle: { color: theme.border } },
+      axisLabel: { color: theme.muted, hideOverlap: true },
+      splitLine: { show: false },
+    },
+    yAxis: {
+      type: 'value',
+      min: config.stacked ? 0 : undefined,
+      axisLabel: { color: theme.muted, formatter: (v: number) => formatValue(v, config.unit) },
+      splitLine: { lineStyle: { color: theme.border, opacity: 0.6 } },
+    },
+    series: lines,
+  };
+}
