@@ -1,27 +1,16 @@
 // Detail pages' backend end to end against the sandbox API server: owner chain, owned objects,
 // events, containers, Secret masking, and live updates.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
+import { describe, expect, it } from 'vitest';
+import { useBackendOnSandbox } from './testing';
 import type { ClientError } from '../contract/client';
 import type { ObjectDetail } from '../contract/types';
-import { WEB_POD, type Harness } from '../sandbox/apiserver/testkit';
+import { WEB_POD } from '../sandbox/apiserver/testkit';
 
-let env: BackendOnSandbox;
-let h: Harness;
-let client: BackendOnSandbox['client'];
-
-beforeAll(async () => {
-  env = await startBackendOnSandbox();
-  h = env.h;
-  client = env.client;
-});
-afterAll(async () => {
-  await env.stop();
-});
+const env = useBackendOnSandbox();
 
 function follow(input: { kind: string; namespace?: string; name: string; reveal?: boolean; context?: string }) {
   const state = { detail: undefined as ObjectDetail | undefined, error: undefined as ClientError | undefined };
-  const cancel = client.subscribe('resources.detail', { context: 'orrery-sandbox', ...input }, { onData: (items) => (state.detail = items.at(-1)), onError: (e) => (state.error = e) });
+  const cancel = env.client.subscribe('resources.detail', { context: 'orrery-sandbox', ...input }, { onData: (items) => (state.detail = items.at(-1)), onError: (e) => (state.error = e) });
   return { state, cancel };
 }
 
@@ -44,10 +33,10 @@ describe('resources.detail', () => {
   it("lists a deployment's owned ReplicaSet and follows changes live", async () => {
     const { state, cancel } = follow({ kind: 'deployments', namespace: 'shop', name: 'web' });
     await expect.poll(() => state.detail?.owned.map((o) => o.name)).toEqual(['web-7d4b9c8f6']);
-    const pod = h.server.store.get('pods', 'shop', WEB_POD)!;
-    h.server.store.create('events', {
+    const pod = env.h.server.store.get('pods', 'shop', WEB_POD)!;
+    env.h.server.store.create('events', {
       metadata: { name: 'web.warn', namespace: 'shop' },
-      involvedObject: { kind: 'Deployment', namespace: 'shop', name: 'web', uid: h.server.store.get('deployments', 'shop', 'web')!.metadata.uid },
+      involvedObject: { kind: 'Deployment', namespace: 'shop', name: 'web', uid: env.h.server.store.get('deployments', 'shop', 'web')!.metadata.uid },
       reason: 'ProgressDeadlineExceeded', message: 'rollout stuck', type: 'Warning', count: 3, lastTimestamp: new Date().toISOString(), firstTimestamp: new Date().toISOString(),
     } as never);
     await expect.poll(() => state.detail?.events[0]?.reason).toBe('ProgressDeadlineExceeded');
@@ -68,10 +57,10 @@ describe('resources.detail', () => {
   });
 
   it('says when the object is gone', async () => {
-    h.server.store.create('configmaps', { metadata: { name: 'short-lived', namespace: 'shop' }, data: {} } as never);
+    env.h.server.store.create('configmaps', { metadata: { name: 'short-lived', namespace: 'shop' }, data: {} } as never);
     const { state, cancel } = follow({ kind: 'configmaps', namespace: 'shop', name: 'short-lived' });
     await expect.poll(() => state.detail?.object).toBeTruthy();
-    h.server.store.delete('configmaps', 'shop', 'short-lived');
+    env.h.server.store.delete('configmaps', 'shop', 'short-lived');
     await expect.poll(() => state.detail?.gone).toBe(true);
     cancel();
   });

@@ -3,44 +3,39 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterOverview } from '../contract/types';
 import { startFakeRuntime, type FakeRuntime } from '../sandbox/apiserver/testkit';
-import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
+import { useBackendOnSandbox } from './testing';
 
-let env: BackendOnSandbox;
 let rt: FakeRuntime;
-let client: BackendOnSandbox['client'];
-
 beforeAll(async () => {
   rt = await startFakeRuntime();
-  env = await startBackendOnSandbox({
-    server: { logs: rt.logs, proxy: rt.proxy, metrics: rt.metrics },
-    seed: ({ server }) => {
-      const recently = new Date(Date.now() - 5 * 60_000).toISOString();
-      server.store.create('pods', {
-        metadata: { name: 'cart-crashing', namespace: 'shop' },
-        spec: { nodeName: 'sandbox-node-1', containers: [{ name: 'cart', image: 'orrery/service:1.0' }] },
-        status: {
-          phase: 'Running',
-          containerStatuses: [{ name: 'cart', image: 'orrery/service:1.0', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: recently } } }],
-        },
-      } as never);
-      server.store.create('events', {
-        metadata: { name: 'cart-crashing.1', namespace: 'shop' },
-        involvedObject: { kind: 'Pod', name: 'cart-crashing', namespace: 'shop' },
-        type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container cart', count: 7, lastTimestamp: recently, firstTimestamp: recently,
-      } as never);
-    },
-  });
-  client = env.client;
 });
 afterAll(async () => {
-  await env.stop();
   await rt.close();
 });
+const env = useBackendOnSandbox(() => ({
+  server: { logs: rt.logs, proxy: rt.proxy, metrics: rt.metrics },
+  seed: ({ server }) => {
+    const recently = new Date(Date.now() - 5 * 60_000).toISOString();
+    server.store.create('pods', {
+      metadata: { name: 'cart-crashing', namespace: 'shop' },
+      spec: { nodeName: 'sandbox-node-1', containers: [{ name: 'cart', image: 'orrery/service:1.0' }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [{ name: 'cart', image: 'orrery/service:1.0', imageID: '', ready: false, restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: recently } } }],
+      },
+    } as never);
+    server.store.create('events', {
+      metadata: { name: 'cart-crashing.1', namespace: 'shop' },
+      involvedObject: { kind: 'Pod', name: 'cart-crashing', namespace: 'shop' },
+      type: 'Warning', reason: 'BackOff', message: 'Back-off restarting failed container cart', count: 7, lastTimestamp: recently, firstTimestamp: recently,
+    } as never);
+  },
+}));
 
 describe('cluster.overview', () => {
   it('summarizes nodes, workloads and pods by health, restarts, warnings and usage', async () => {
     let latest: ClusterOverview | undefined;
-    const cancel = client.subscribe('cluster.overview', { context: 'orrery-sandbox' }, { onData: (items) => (latest = items.at(-1)) });
+    const cancel = env.client.subscribe('cluster.overview', { context: 'orrery-sandbox' }, { onData: (items) => (latest = items.at(-1)) });
     await expect.poll(() => latest?.loading.length === 0 && latest.usage !== undefined, { timeout: 10_000 }).toBe(true);
     const o = latest!;
     expect(o.nodes).toEqual({ total: 1, ready: 1 });
@@ -57,7 +52,7 @@ describe('cluster.overview', () => {
 
   it('scopes to one namespace, with pod usage from metrics.k8s.io', async () => {
     let latest: ClusterOverview | undefined;
-    const cancel = client.subscribe('cluster.overview', { context: 'orrery-sandbox', namespace: 'default' }, { onData: (items) => (latest = items.at(-1)) });
+    const cancel = env.client.subscribe('cluster.overview', { context: 'orrery-sandbox', namespace: 'default' }, { onData: (items) => (latest = items.at(-1)) });
     await expect.poll(() => latest?.loading.length === 0 && latest.usage !== undefined, { timeout: 10_000 }).toBe(true);
     expect(latest!.pods.total).toBe(0);
     expect(latest!.warnings).toEqual([]);

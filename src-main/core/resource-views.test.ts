@@ -1,32 +1,20 @@
 // The list views' backend end to end, in process: contract client -> backend -> watch cache ->
 // the sandbox API server over HTTPS.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackendOnSandbox, type BackendOnSandbox } from './testing';
+import { describe, expect, it } from 'vitest';
+import { useBackendOnSandbox } from './testing';
 import type { ClientError } from '../contract/client';
 import type { ResourceRow, ResourceWindowFrame, SyncState } from '../contract/types';
-import type { Harness } from '../sandbox/apiserver/testkit';
 
-let env: BackendOnSandbox;
-let h: Harness;
-let client: BackendOnSandbox['client'];
-
-beforeAll(async () => {
-  env = await startBackendOnSandbox({
-    seed: ({ server }) => {
-      for (let i = 0; i < 30; i++) {
-        server.store.create('pods', { metadata: { name: `batch-${String(i).padStart(2, '0')}`, namespace: i % 2 ? 'shop' : 'default', labels: { app: 'batch', parity: i % 2 ? 'odd' : 'even' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
-      }
-    },
-  });
-  h = env.h;
-  client = env.client;
-});
-afterAll(async () => {
-  await env.stop();
+const env = useBackendOnSandbox({
+  seed: ({ server }) => {
+    for (let i = 0; i < 30; i++) {
+      server.store.create('pods', { metadata: { name: `batch-${String(i).padStart(2, '0')}`, namespace: i % 2 ? 'shop' : 'default', labels: { app: 'batch', parity: i % 2 ? 'odd' : 'even' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+    }
+  },
 });
 
 /** Applies frames the way the renderer does, keeping the visible rows. */
-function openView(input: Parameters<typeof client.subscribe<'resources.window'>>[1]) {
+function openView(input: Parameters<typeof env.client.subscribe<'resources.window'>>[1]) {
   const view = { rows: [] as ResourceRow[], total: -1, offset: 0, state: undefined as SyncState | undefined, error: undefined as ClientError | undefined };
   const apply = (f: ResourceWindowFrame) => {
     if (f.type === 'state') view.state = f.state;
@@ -41,13 +29,13 @@ function openView(input: Parameters<typeof client.subscribe<'resources.window'>>
       view.rows = rows;
     }
   };
-  const cancel = client.subscribe('resources.window', input, { onData: (frames) => frames.forEach(apply), onError: (e) => (view.error = e) });
+  const cancel = env.client.subscribe('resources.window', input, { onData: (frames) => frames.forEach(apply), onError: (e) => (view.error = e) });
   return { view, cancel };
 }
 
 describe('resources.window', () => {
   it('lists the kinds with their columns', async () => {
-    const kinds = await client.call('resources.kinds');
+    const kinds = await env.client.call('resources.kinds');
     expect(kinds.find((k) => k.id === 'pods')?.columns.map((c) => c.title)).toEqual(['Ready', 'Status', 'Restarts', 'Age', 'IP', 'Node']);
   });
 
@@ -56,13 +44,13 @@ describe('resources.window', () => {
     await expect.poll(() => view.total).toBe(15);
     expect(view.rows.map((r) => r.name)).toEqual(['batch-01', 'batch-03', 'batch-05', 'batch-07', 'batch-09']);
     expect(view.state?.synced).toBe(true);
-    h.server.store.create('pods', { metadata: { name: 'batch-00a', namespace: 'shop', labels: { app: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
+    env.h.server.store.create('pods', { metadata: { name: 'batch-00a', namespace: 'shop', labels: { app: 'batch' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } as never);
     await expect.poll(() => view.rows[0]?.name).toBe('batch-00a');
     expect(view.total).toBe(16);
-    h.server.store.delete('pods', 'shop', 'batch-00a');
+    env.h.server.store.delete('pods', 'shop', 'batch-00a');
     await expect.poll(() => view.rows[0]?.name).toBe('batch-01');
     // Scrolling moves the window; rows arrive on the same stream.
-    await client.call('resources.scroll', { viewId: 'view-00000001', offset: 10, limit: 5 });
+    await env.client.call('resources.scroll', { viewId: 'view-00000001', offset: 10, limit: 5 });
     await expect.poll(() => view.rows.map((r) => r.name)).toEqual(['batch-21', 'batch-23', 'batch-25', 'batch-27', 'batch-29']);
     cancel();
   });
@@ -89,7 +77,7 @@ describe('resources.window', () => {
 
   it('streams namespace names for the namespace filter', async () => {
     const names: string[][] = [];
-    const cancel = client.subscribe('cluster.namespaces', { context: 'orrery-sandbox' }, { onData: (items) => names.push(...items) });
+    const cancel = env.client.subscribe('cluster.namespaces', { context: 'orrery-sandbox' }, { onData: (items) => names.push(...items) });
     await expect.poll(() => names.at(-1)).toEqual(expect.arrayContaining(['default', 'kube-system', 'shop']));
     cancel();
   });
@@ -97,8 +85,8 @@ describe('resources.window', () => {
 
 describe('discovered kinds', () => {
   it('lists kinds Orrery has no definition for (here: leases) with generic columns', async () => {
-    h.server.store.create('leases', { metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: 'x' } } as never);
-    const kinds = await client.call('resources.kinds', { context: 'orrery-sandbox' });
+    env.h.server.store.create('leases', { metadata: { name: 'kube-scheduler', namespace: 'kube-system' }, spec: { holderIdentity: 'x' } } as never);
+    const kinds = await env.client.call('resources.kinds', { context: 'orrery-sandbox' });
     const lease = kinds.find((k) => k.id === 'leases.coordination.k8s.io');
     expect(lease).toMatchObject({ kind: 'Lease', group: 'coordination.k8s.io', version: 'v1', namespaced: true, category: 'Other', columns: [{ id: 'age', title: 'Age', type: 'age' }] });
     // Known kinds are not listed twice, and review or metrics APIs are not lists at all.

@@ -1,5 +1,6 @@
 // Test support: the backend, in process, on a sandbox API server, reached through the real
 // contract client and server over an in-memory transport.
+import { afterAll, beforeAll } from 'vitest';
 import { api, type Api } from '../contract/api';
 import { ContractClient } from '../contract/client';
 import { memoryTransportPair } from '../contract/memory-transport';
@@ -32,6 +33,36 @@ export async function startBackendOnSandbox(opts: { server?: ApiServerOptions; s
       client.dispose();
       backend.dispose();
       await h.server.stop();
+    },
+  };
+}
+
+type StartOptions = NonNullable<Parameters<typeof startBackendOnSandbox>[0]>;
+
+/** Starts the backend on a sandbox before the file's tests and stops it after them. The
+ *  returned object's fields are filled in by the beforeAll hook: read them inside tests.
+ *  Options may be a function, for values that earlier beforeAll hooks create. */
+export function useBackendOnSandbox(opts: StartOptions | (() => StartOptions) = {}): Omit<BackendOnSandbox, 'stop'> {
+  let env: BackendOnSandbox | undefined;
+  beforeAll(async () => {
+    env = await startBackendOnSandbox(typeof opts === 'function' ? opts() : opts);
+  });
+  afterAll(async () => {
+    await env?.stop();
+  });
+  const started = () => {
+    if (!env) throw new Error('useBackendOnSandbox: the backend starts in beforeAll; read its fields inside tests');
+    return env;
+  };
+  return {
+    get h() {
+      return started().h;
+    },
+    get backend() {
+      return started().backend;
+    },
+    get client() {
+      return started().client;
     },
   };
 }
