@@ -40,6 +40,12 @@ interface OpenStream {
   handlers: StreamHandlers<unknown>;
 }
 
+export interface CallOptions {
+  /** Aborting gives up on the call: it rejects with CANCELLED and the backend's handler is
+   *  told (its signal aborts), e.g. when the view that asked closes. */
+  signal?: AbortSignal;
+}
+
 export interface ClientOptions {
   /** Backoff between reconnect attempts, doubling from min to max. */
   minDelayMs?: number;
@@ -80,11 +86,25 @@ export class ContractClient<A extends ApiDefinition> {
     return () => this.stateListeners.delete(listener);
   }
 
-  async call<K extends ProcedureNames<A>>(name: K, input?: InputOf<A[K]>): Promise<OutputOf<A[K]>> {
+  async call<K extends ProcedureNames<A>>(name: K, input?: InputOf<A[K]>, options: CallOptions = {}): Promise<OutputOf<A[K]>> {
+    const { signal } = options;
+    const cancelled = () => new ClientError({ code: 'CANCELLED', message: `${name} was cancelled` });
+    if (signal?.aborted) throw cancelled();
     await this.ready;
+    if (signal?.aborted) throw cancelled();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const onAbort = () => {
+        if (!this.calls.delete(id)) return;
+        this.send({ t: 'cancel', id });
+        reject(cancelled());
+      };
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      this.calls.set(id, {
+        resolve: (v) => (done(), resolve(v as OutputOf<A[K]>)),
+        reject: (e) => (done(), reject(e)),
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.send({ t: 'call', id, proc: name, input: input ?? {} });
     });
   }
@@ -164,8 +184,16 @@ export class ContractClient<A extends ApiDefinition> {
         const call = this.calls.get(message.id);
         if (!call) return;
         this.calls.delete(message.id);
-        if (message.ok) call.resolve(message.value);
-        else call.reject(new ClientError(isWireError(message.error) ? message.error : { code: 'INTERNAL', message: 'Malformed error' }));
+        if (message.ok) {
+          if (!('json' in message)) call.resolve(message.value);
+          else {
+            try {
+              call.resolve(JSON.parse(message.json));
+            } catch {
+              call.reject(new ClientError({ code: 'INTERNAL', message: 'The backend sent a result that is not valid JSON' }));
+            }
+          }
+        } else call.reject(new ClientError(isWireError(message.error) ? message.error : { code: 'INTERNAL', message: 'Malformed error' }));
         return;
       }
       case 'data': {

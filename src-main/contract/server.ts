@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ApiDefinition, ItemOf, OutputOf, ParsedInputOf, ProcedureNames, StreamNames } from './define';
 import { ContractError, toWireError } from './errors';
 import { clientMessageSchema, type ClientMessage, type ServerMessage, type Transport } from './messages';
+import { RawJson } from './raw-json';
 
 export interface StreamSink<T> {
   /** Queue an item. Returns false when the buffer is past its high-water mark: slow down. */
@@ -18,12 +19,12 @@ export interface StreamSink<T> {
 }
 
 export interface CallContext {
-  /** Aborted when the connection closes. */
+  /** Aborted when the connection closes or, for a procedure, when the caller gives up on it. */
   signal: AbortSignal;
 }
 
 export type Handlers<A extends ApiDefinition> = {
-  [K in ProcedureNames<A>]: (input: ParsedInputOf<A[K]>, ctx: CallContext) => Promise<OutputOf<A[K]>> | OutputOf<A[K]>;
+  [K in ProcedureNames<A>]: (input: ParsedInputOf<A[K]>, ctx: CallContext) => Promise<OutputOf<A[K]> | RawJson<OutputOf<A[K]>>> | OutputOf<A[K]> | RawJson<OutputOf<A[K]>>;
 } & {
   [K in StreamNames<A>]: (input: ParsedInputOf<A[K]>, sink: StreamSink<ItemOf<A[K]>>, ctx: CallContext) => void | Promise<void>;
 };
@@ -61,6 +62,8 @@ export function serveConnection<A extends ApiDefinition>(
   const opts = { ...defaults, ...options };
   const connection = new AbortController();
   const streams = new Map<number, OutgoingStream>();
+  /** Procedure calls still running, so a `cancel` can abort their handler. */
+  const calls = new Map<number, AbortController>();
   const send = (message: ServerMessage) => {
     if (connection.signal.aborted) return;
     transport.send(message);
@@ -81,9 +84,12 @@ export function serveConnection<A extends ApiDefinition>(
       case 'sub':
         openStream(message);
         break;
-      case 'cancel':
-        streams.get(message.id)?.cancel();
+      case 'cancel': {
+        const stream = streams.get(message.id);
+        if (stream) stream.cancel();
+        else calls.get(message.id)?.abort();
         break;
+      }
       case 'ack':
         streams.get(message.id)?.ack(message.seq);
         break;
@@ -107,16 +113,24 @@ export function serveConnection<A extends ApiDefinition>(
   };
 
   async function runCall(message: Extract<ClientMessage, { t: 'call' }>) {
+    const call = new AbortController();
+    const abort = () => call.abort();
+    calls.set(message.id, call);
+    connection.signal.addEventListener('abort', abort);
     try {
       const def = lookup(message.proc, 'procedure');
       const input = parseInput(def.input, message.input, message.proc);
       const handler = handlers[message.proc as keyof Handlers<A>] as (i: unknown, c: CallContext) => unknown;
-      const value = await handler(input, { signal: connection.signal });
-      send({ t: 'result', id: message.id, ok: true, value });
+      const value = await handler(input, { signal: call.signal });
+      // A cancelled call's result is not wanted any more (it may be large): send nothing.
+      if (!call.signal.aborted) send(value instanceof RawJson ? { t: 'result', id: message.id, ok: true, json: value.text } : { t: 'result', id: message.id, ok: true, value });
       opts.observer?.call?.(message.proc, 'ok');
     } catch (err) {
-      send({ t: 'result', id: message.id, ok: false, error: toWireError(err) });
+      if (!call.signal.aborted) send({ t: 'result', id: message.id, ok: false, error: toWireError(err) });
       opts.observer?.call?.(message.proc, 'error');
+    } finally {
+      calls.delete(message.id);
+      connection.signal.removeEventListener('abort', abort);
     }
   }
 

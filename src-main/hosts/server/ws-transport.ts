@@ -1,11 +1,11 @@
 // The contract over a WebSocket: one JSON text frame per protocol message.
 import type { WebSocket } from 'ws';
-import type { ServerMessage, Transport } from '../../contract/messages';
+import { encodeServerMessage, type ServerMessage, type Transport } from '../../contract/messages';
 
 export function webSocketTransport(socket: WebSocket): Transport<unknown, ServerMessage> {
   return {
     send(message) {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      if (socket.readyState === socket.OPEN) socket.send(encodeServerMessage(message));
     },
     onMessage(listener) {
       socket.on('message', (data, isBinary) => {
