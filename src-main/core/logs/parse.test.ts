@@ -5,7 +5,6 @@ import { compileFilter, compileRegex } from './filter';
 import { LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
 import { parseLine } from './parse';
 import { compareTs, parseDuration, sinceQuery, wholeSecond } from './time';
-import { LineRing } from './ring';
 
 describe('parseLine', () => {
   it('extracts level, message, trace and span ids and fields from JSON', () => {
@@ -112,7 +111,7 @@ describe('filters', () => {
   });
 });
 
-describe('time and ring', () => {
+describe('time', () => {
   it('compares kubelet timestamps with trimmed fractions and resumes on whole seconds', () => {
     expect(compareTs('2024-01-01T00:00:05.1Z', '2024-01-01T00:00:05.12Z')).toBe(-1);
     expect(compareTs('2024-01-01T00:00:05.2Z', '2024-01-01T00:00:05.12Z')).toBe(1);
@@ -121,19 +120,5 @@ describe('time and ring', () => {
     expect(parseDuration('1h30m')).toBe(5_400_000);
     expect(sinceQuery('5m')).toEqual({ sinceSeconds: 300 });
     expect(sinceQuery('2024-01-01T00:00:00.5Z')).toEqual({ sinceTime: '2024-01-01T00:00:00Z' });
-  });
-
-  it('evicts the oldest lines and finds lines by seq', () => {
-    const r = new LineRing(3);
-    const mk = (seq: number) => ({ seq, ts: '', src: { namespace: 'n', pod: 'p', container: 'c' }, format: 'plain' as const, bytes: 1 });
-    const evicted = [1, 2, 3, 4, 5].map((s) => r.push(mk(s), `raw${s}`)).filter(Boolean).length;
-    expect(evicted).toBe(2);
-    expect(r.evictedTotal).toBe(2);
-    expect([r.firstSeq, r.lastSeq]).toEqual([3, 5]);
-    expect(r.get(2)).toBeUndefined();
-    expect(r.raw(4)).toBe('raw4');
-    const seen: number[] = [];
-    r.forEachFrom(0, (l) => seen.push(l.seq));
-    expect(seen).toEqual([3, 4, 5]);
   });
 });

@@ -1,22 +1,66 @@
-// A bounded buffer of a view's lines with parallel full texts. Sequence numbers are contiguous
-// inside the buffer (every ingested line is stored, matching or not), so a seq maps to its slot
-// with one subtraction. Arrays grow on demand, so a small view does not allocate the maximum.
-import type { StoredLine } from './stored';
+// A bounded buffer of a view's lines, compact enough for a million of them. A line is its
+// timestamp and text as UTF-8 bytes in 1 MiB chunks (outside the JS heap: nothing for the
+// garbage collector to trace, no sliced string pinning the socket chunk it came from), plus
+// 18 bytes of typed-array columns: where its bytes are, their length, format, level, flags and
+// which stream it came from. Strings and StoredLine objects are made again on demand (re-filter,
+// export, full text). Sequence numbers are contiguous inside the buffer (every ingested line is
+// stored, matching or not), so a seq maps to its slot with one subtraction. Columns grow on
+// demand, so a small view does not allocate the maximum.
+import type { LogFormat, LogLevel } from '../../contract/types';
+import type { StoredLine, StreamIdentity } from './stored';
+
+/** Bytes per chunk. Chunks are freed as the oldest lines are evicted. */
+const CHUNK = 1 << 20;
+/** Texts longer than this (in UTF-16 units) are kept as strings beside the chunks (rare). */
+const INLINE_MAX_CHARS = 16 * 1024;
+const FIRST_SLOTS = 1024;
+
+const FORMATS: readonly LogFormat[] = ['plain', 'json', 'logfmt', 'klog'];
+const FORMAT_CODE: Record<LogFormat, number> = { plain: 0, json: 1, logfmt: 2, klog: 3 };
+const LEVELS: ReadonlyArray<LogLevel | undefined> = [undefined, 'trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const LEVEL_CODE: Record<LogLevel, number> = { trace: 1, debug: 2, info: 3, warn: 4, error: 5, fatal: 6 };
+// meta byte: format in bits 0-1, level in bits 2-4, truncated bit 5, text kept outside bit 6.
+const TRUNCATED = 1 << 5;
+const OUTSIDE = 1 << 6;
+
+/** What a filter looks at without the text; one object reused for a whole pass. */
+export interface LineHead {
+  level?: LogLevel;
+  src: StreamIdentity;
+}
 
 export class LineRing {
-  private lines: StoredLine[] = [];
-  /** The line's full text (without timestamp): the export's and fullLine's source. */
-  private raws: string[] = [];
-  /** Slot of the oldest line once the arrays are full. */
+  private slots = 0;
+  private count = 0;
+  /** Slot of the oldest line once the columns are full. */
   private head = 0;
   /** seq of the oldest line held (meaningless while empty). */
   private first = 1;
   evictedTotal = 0;
 
+  /** Absolute byte position of the line's record (ts bytes, then text bytes). */
+  private pos = new Float64Array(0);
+  /** Bytes of the full text (without the timestamp), as LogLine.bytes reports. */
+  private textBytes = new Uint32Array(0);
+  private tsBytes = new Uint8Array(0);
+  private meta = new Uint8Array(0);
+  private srcIndex = new Uint32Array(0);
+
+  private readonly sources: StreamIdentity[] = [];
+  private readonly sourceIds = new Map<StreamIdentity, number>();
+  /** chunks[i] holds absolute bytes [(chunkBase + i) * CHUNK, (chunkBase + i + 1) * CHUNK). */
+  private chunks: Buffer[] = [];
+  private chunkBase = 0;
+  private spare: Buffer | undefined;
+  /** Absolute position of the next record. */
+  private end = 0;
+  /** Texts over INLINE_MAX_CHARS, by seq. */
+  private readonly outside = new Map<number, string>();
+
   constructor(readonly capacity: number) {}
 
   get size(): number {
-    return this.lines.length;
+    return this.count;
   }
 
   get firstSeq(): number {
@@ -24,48 +68,169 @@ export class LineRing {
   }
 
   get lastSeq(): number {
-    return this.first + this.lines.length - 1;
+    return this.first + this.count - 1;
   }
 
-  /** Appends (line.seq must be lastSeq + 1); returns true when the oldest line was evicted. */
-  push(line: StoredLine, raw: string): boolean {
-    if (this.lines.length === 0) this.first = line.seq;
-    if (this.lines.length < this.capacity) {
-      this.lines.push(line);
-      this.raws.push(raw);
-      return false;
+  /** Bytes held in chunks and columns (for tests and diagnostics). */
+  get footprint(): number {
+    return (this.chunks.length + (this.spare ? 1 : 0)) * CHUNK + this.slots * 18;
+  }
+
+  /**
+   * Appends a line as seq lastSeq + 1, evicting the oldest when full (evictedTotal counts).
+   * Returns the text's size in UTF-8 bytes.
+   */
+  push(src: StreamIdentity, ts: string, text: string, format: LogFormat, level: LogLevel | undefined, truncated: boolean): number {
+    let slot: number;
+    let evicted = false;
+    if (this.count < this.capacity) {
+      if (this.count === this.slots) this.grow();
+      slot = this.count++;
+    } else {
+      slot = this.head;
+      if (this.meta[slot]! & OUTSIDE) this.outside.delete(this.first);
+      this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
+      this.first++;
+      this.evictedTotal++;
+      evicted = true;
     }
-    this.lines[this.head] = line;
-    this.raws[this.head] = raw;
-    this.head = (this.head + 1) % this.capacity;
-    this.first++;
-    this.evictedTotal++;
-    return true;
+    const seq = this.first + this.count - 1;
+    const inline = text.length <= INLINE_MAX_CHARS;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, write, keep what was written.
+    const room = 3 * (ts.length + (inline ? text.length : 0));
+    let at = this.end;
+    if ((at % CHUNK) + room > CHUNK) at = Math.ceil(at / CHUNK) * CHUNK;
+    const chunk = this.chunkAt(at);
+    const off = at % CHUNK;
+    const tsLen = ts.length === 0 ? 0 : chunk.write(ts, off, 'utf8');
+    let bytes: number;
+    if (inline) {
+      bytes = text.length === 0 ? 0 : chunk.write(text, off + tsLen, 'utf8');
+    } else {
+      bytes = Buffer.byteLength(text);
+      this.outside.set(seq, text);
+    }
+    this.end = at + tsLen + bytes * (inline ? 1 : 0);
+    this.pos[slot] = at;
+    this.tsBytes[slot] = tsLen;
+    this.textBytes[slot] = bytes;
+    this.meta[slot] = FORMAT_CODE[format] | ((level ? LEVEL_CODE[level] : 0) << 2) | (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
+    this.srcIndex[slot] = this.sourceId(src);
+    if (evicted) this.release();
+    return bytes;
+  }
+
+  private sourceId(src: StreamIdentity): number {
+    let id = this.sourceIds.get(src);
+    if (id === undefined) {
+      id = this.sources.length;
+      this.sources.push(src);
+      this.sourceIds.set(src, id);
+    }
+    return id;
+  }
+
+  private grow() {
+    const slots = Math.min(this.capacity, Math.max(FIRST_SLOTS, this.slots * 2));
+    const copy = <T extends Float64Array | Uint32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(slots);
+      next.set(old);
+      return next;
+    };
+    this.pos = copy(this.pos, (n) => new Float64Array(n));
+    this.textBytes = copy(this.textBytes, (n) => new Uint32Array(n));
+    this.tsBytes = copy(this.tsBytes, (n) => new Uint8Array(n));
+    this.meta = copy(this.meta, (n) => new Uint8Array(n));
+    this.srcIndex = copy(this.srcIndex, (n) => new Uint32Array(n));
+    this.slots = slots;
+  }
+
+  private chunkAt(at: number): Buffer {
+    const index = Math.floor(at / CHUNK) - this.chunkBase;
+    if (this.chunks.length === 0) this.chunkBase = Math.floor(at / CHUNK);
+    else if (index < this.chunks.length) return this.chunks[index]!;
+    const chunk = this.spare ?? Buffer.allocUnsafeSlow(CHUNK);
+    this.spare = undefined;
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  /** Frees the chunks wholly before the oldest line (one kept as a spare). */
+  private release() {
+    const oldest = Math.floor(this.pos[this.head]! / CHUNK);
+    while (this.chunkBase < oldest && this.chunks.length > 1) {
+      this.spare = this.chunks.shift();
+      this.chunkBase++;
+    }
   }
 
   private slot(seq: number): number {
     const off = seq - this.first;
-    if (off < 0 || off >= this.lines.length) return -1;
-    return (this.head + off) % this.lines.length;
+    if (off < 0 || off >= this.count) return -1;
+    const i = this.head + off;
+    return i >= this.capacity ? i - this.capacity : i;
+  }
+
+  private textAt(slot: number, seq: number): string {
+    if (this.meta[slot]! & OUTSIDE) return this.outside.get(seq)!;
+    const at = this.pos[slot]!;
+    const chunk = this.chunks[Math.floor(at / CHUNK) - this.chunkBase]!;
+    const start = (at % CHUNK) + this.tsBytes[slot]!;
+    return chunk.toString('utf8', start, start + this.textBytes[slot]!);
+  }
+
+  private tsAt(slot: number): string {
+    const n = this.tsBytes[slot]!;
+    if (n === 0) return '';
+    const at = this.pos[slot]!;
+    const off = at % CHUNK;
+    return this.chunks[Math.floor(at / CHUNK) - this.chunkBase]!.toString('utf8', off, off + n);
+  }
+
+  private lineAt(slot: number, seq: number): StoredLine {
+    const m = this.meta[slot]!;
+    const line: StoredLine = { seq, ts: this.tsAt(slot), src: this.sources[this.srcIndex[slot]!]!, format: FORMATS[m & 3]!, bytes: this.textBytes[slot]! };
+    const level = LEVELS[(m >> 2) & 7];
+    if (level) line.level = level;
+    if (m & TRUNCATED) line.truncated = true;
+    return line;
   }
 
   get(seq: number): StoredLine | undefined {
     const i = this.slot(seq);
-    return i < 0 ? undefined : this.lines[i];
+    return i < 0 ? undefined : this.lineAt(i, seq);
   }
 
+  /** The line's full text (without timestamp). */
   raw(seq: number): string | undefined {
     const i = this.slot(seq);
-    return i < 0 ? undefined : this.raws[i];
+    return i < 0 ? undefined : this.textAt(i, seq);
+  }
+
+  /**
+   * Calls fn for each line from seq `from` (clamped to the oldest held) to the newest, with a
+   * head object reused between calls and the text made only if `text()` is called.
+   */
+  scan(from: number, fn: (seq: number, head: LineHead, text: () => string) => void): void {
+    const start = Math.max(from, this.first);
+    const head: LineHead = { src: this.sources[0]! };
+    let slot = -1;
+    let seq = 0;
+    const text = () => this.textAt(slot, seq);
+    for (seq = start; seq <= this.lastSeq; seq++) {
+      slot = this.slot(seq);
+      head.level = LEVELS[(this.meta[slot]! >> 2) & 7];
+      head.src = this.sources[this.srcIndex[slot]!]!;
+      fn(seq, head, text);
+    }
   }
 
   /** Calls fn for each line from seq `from` (clamped to the oldest held) to the newest. */
   forEachFrom(from: number, fn: (line: StoredLine, raw: string) => void): void {
     const start = Math.max(from, this.first);
-    const n = this.lines.length;
-    for (let off = start - this.first; off < n; off++) {
-      const i = (this.head + off) % n;
-      fn(this.lines[i] as StoredLine, this.raws[i] as string);
+    for (let seq = start; seq <= this.lastSeq; seq++) {
+      const slot = this.slot(seq);
+      fn(this.lineAt(slot, seq), this.textAt(slot, seq));
     }
   }
 }

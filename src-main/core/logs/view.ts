@@ -15,7 +15,6 @@ const BATCH = 256;
 
 export class LogView {
   private readonly ring: LineRing;
-  private seq = 0;
   private filter: LinePredicate | undefined;
   private filterSpec: LogFilterSpec | undefined;
   private pending: LogLine[] = [];
@@ -23,8 +22,9 @@ export class LogView {
   private blocked: Promise<void> | undefined;
   private droppedSinceFrame = 0;
   private droppedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Re-filtered lines waiting to be sent after a reset (sent before any newer line). */
-  private replay: Array<{ line: StoredLine; raw: string }> = [];
+  /** Seqs of re-filtered lines waiting to be sent after a reset (sent before any newer line). */
+  private replay: number[] = [];
+  private replayAt = 0;
   private replaying = false;
   /** Producers wait for a replay to finish, so live lines do not pile up behind it. */
   private replayDone: Promise<void> | undefined;
@@ -46,24 +46,21 @@ export class LogView {
   /** Parses and stores a batch of one stream's lines; matching ones are queued for sending. */
   append(id: StreamIdentity, raws: readonly RawLine[]): void {
     if (this.closed) return;
-    let evicted = 0;
+    const ring = this.ring;
+    const evictedBefore = ring.evictedTotal;
+    const filter = this.filter;
     for (const r of raws) {
       const text = r.text;
       const cut = text.length > DISPLAY_LIMIT;
       const p = parseLine(cut ? text.slice(0, DISPLAY_LIMIT) : text);
-      const stored: StoredLine = {
-        seq: ++this.seq,
-        ts: r.ts,
-        src: id,
-        format: p.format,
-        // ASCII lines (the vast majority) have as many bytes as characters.
-        bytes: text.length < 256 && isAscii(text) ? text.length : Buffer.byteLength(text),
-      };
+      const bytes = ring.push(id, r.ts, text, p.format, p.level, cut);
+      if (filter && !filter({ level: p.level, src: id }, text)) continue;
+      const stored: StoredLine = { seq: ring.lastSeq, ts: r.ts, src: id, format: p.format, bytes };
       if (p.level) stored.level = p.level;
       if (cut) stored.truncated = true;
-      if (this.ring.push(stored, text)) evicted++;
-      if (!this.filter || this.filter(stored, text)) this.pending.push(toWire(stored, text, p));
+      this.pending.push(toWire(stored, text, p));
     }
+    const evicted = ring.evictedTotal - evictedBefore;
     if (evicted) this.noteDropped(evicted);
     if (this.pending.length >= BATCH) this.flush();
     else this.scheduleFlush();
@@ -84,12 +81,14 @@ export class LogView {
     this.flush(); // lines already accepted under the old filter go out before the reset
     this.filter = filter;
     this.filterSpec = spec;
-    const matched: Array<{ line: StoredLine; raw: string }> = [];
-    this.ring.forEachFrom(0, (line, raw) => {
-      if (!filter || filter(line, raw)) matched.push({ line, raw });
+    // Seqs only: the lines are made again batch by batch as the renderer takes them.
+    const matched: number[] = [];
+    this.ring.scan(0, (seq, head, text) => {
+      if (!filter || filter(head, text())) matched.push(seq);
     });
     const result = { matched: matched.length, buffered: this.ring.size };
     this.replay = matched;
+    this.replayAt = 0;
     this.pending = [];
     this.push({ type: 'reset' });
     // Starts sending synchronously (it consumes `matched`), continues as the renderer keeps up.
@@ -121,12 +120,21 @@ export class LogView {
     let done = () => {};
     this.replayDone = new Promise((resolve) => (done = resolve));
     try {
-      while (this.replay.length > 0 && !this.closed) {
-        // Parsed again batch by batch as the renderer takes them (see stored.ts).
-        const batch = this.replay.splice(0, BATCH).map((r) => toWire(r.line, r.raw));
-        if (!this.sink.push({ type: 'lines', lines: batch })) await this.sink.drained();
+      while (this.replayAt < this.replay.length && !this.closed) {
+        // Parsed again batch by batch as the renderer takes them (see stored.ts). A line evicted
+        // meanwhile is gone (the 'dropped' count says so).
+        const batch: LogLine[] = [];
+        const seqs = this.replay;
+        const end = Math.min(seqs.length, this.replayAt + BATCH);
+        for (; this.replayAt < end; this.replayAt++) {
+          const seq = seqs[this.replayAt]!;
+          const line = this.ring.get(seq);
+          if (line) batch.push(toWire(line, this.ring.raw(seq)!));
+        }
+        if (batch.length && !this.sink.push({ type: 'lines', lines: batch })) await this.sink.drained();
       }
     } finally {
+      if (this.replayAt >= this.replay.length) this.replay = [];
       this.replaying = false;
       this.replayDone = undefined;
       done();
@@ -177,9 +185,4 @@ export class LogView {
     this.pending = [];
     this.replay = [];
   }
-}
-
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
 }
