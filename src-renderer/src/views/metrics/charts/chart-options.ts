@@ -54,7 +54,7 @@ function tooltipContent(params: AxisTooltipParam[], unit: Unit, maxRows: number)
   root.append(time);
   const rows = params
     .map((p) => ({ p, v: Array.isArray(p.value) ? (p.value[1] as number | null) : null }))
-    .filter((r) => r.v !== null && r.v !== undefined && r.p.seriesId !== '__annotations')
+    .filter((r) => typeof r.v === 'number' && !Number.isNaN(r.v) && r.p.seriesId !== '__annotations')
     .sort((a, b) => (b.v as number) - (a.v as number));
   for (const { p, v } of rows.slice(0, maxRows)) {
     const row = document.createElement('div');
@@ -112,15 +112,19 @@ function annotationSeries(list: Annotation[], theme: ChartTheme): LineSeriesOpti
 
 export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme): ChartOption {
   const visible = series.filter((s) => !hidden.has(s.key));
-  const points = visible.reduce((n, s) => n + s.points.length, 0);
+  const points = visible.reduce((n, s) => n + s.points.length / 2, 0);
   const lines: LineSeriesOption[] = visible.map((s) => {
     const color = seriesColor(s.key, theme.mode);
     return {
       id: s.key,
       name: s.name,
       type: 'line',
-      data: s.points,
+      // Interleaved [x, y] in a Float64Array: echarts reads it as typed-array source.
+      data: s.points as unknown as LineSeriesOption['data'],
+      dimensions: ['x', 'y'],
       color,
+      // The axis tooltip does not need per-series hit testing.
+      silent: true,
       showSymbol: false,
       symbol: 'circle',
       symbolSize: 4,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastValue, legendName, toChartSeries } from './series';
+import { lastValue, legendName, pointPairs, toChartSeries } from './series';
 
 describe('matrix to chart series', () => {
   it('names series by template or by their labels', () => {
@@ -9,7 +9,7 @@ describe('matrix to chart series', () => {
   });
   it('parses values, turns NaN into gaps, and breaks lines across missing samples', () => {
     const [s] = toChartSeries([{ metric: { pod: 'a' }, values: [[100, '1'], [115, 'NaN'], [130, '3'], [190, '4']] }], { stepS: 15 });
-    expect(s!.points).toEqual([[100_000, 1], [115_000, null], [130_000, 3], [160_000, null], [190_000, 4]]);
+    expect(pointPairs(s!)).toEqual([[100_000, 1], [115_000, null], [130_000, 3], [160_000, null], [190_000, 4]]);
     expect(lastValue(s!)).toBe(4);
   });
 });
