@@ -38,7 +38,7 @@ export interface InternalOptions {
   backoffMaxMs?: number;
   /** Load generator requests per second (default 3). */
   rps?: number;
-  /** Watch history kept per resource (default 10 000); tests shrink it to reach 410 Gone. */
+  /** At most this many changes kept per resource (default: by time, 5 min); tests shrink it to reach 410 Gone. */
   historySize?: number;
 }
 

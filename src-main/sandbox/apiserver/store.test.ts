@@ -192,6 +192,49 @@ describe('Store', () => {
     expect(init).toEqual(['ADDED b', 'ADDED c']);
   });
 
+  it('keeps history by time: many changes within the window keep continue tokens and resumes valid, older ones 410', () => {
+    let now = 1_000_000;
+    const s = newStore({ historyWindowMs: 60_000, now: () => now });
+    for (let i = 0; i < 20; i++) s.create('pods', pod(`p${String(i).padStart(2, '0')}`));
+    const first = s.list('pods', { limit: 5 });
+    const rv0 = first.resourceVersion;
+    // Far more changes than the old fixed 10,000-event ring held, all within the window.
+    for (let i = 0; i < 12_000; i++) {
+      s.patch('pods', 'shop', `p${String(i % 20).padStart(2, '0')}`, (p) => {
+        p.metadata.labels = { gen: String(i) };
+      });
+      if (i % 1000 === 0) now += 1000;
+    }
+    const second = s.list('pods', { limit: 5, continue: first.continue });
+    expect(second.resourceVersion).toBe(rv0);
+    expect(second.items.map((p) => p.metadata.labels?.gen)).toEqual([undefined, undefined, undefined, undefined, undefined]); // as of the list
+    let replayed = 0;
+    s.watch('pods', { resourceVersion: rv0 }, () => replayed++)();
+    expect(replayed).toBe(12_000);
+    // Past the window the list's changes are compacted away, even with no write since.
+    now += 60_000;
+    expect(err(() => s.list('pods', { limit: 5, continue: second.continue })).code).toBe(410);
+    expect(err(() => s.watch('pods', { resourceVersion: rv0 }, () => {})).code).toBe(410);
+    // A watch from the current resourceVersion is fine.
+    s.watch('pods', { resourceVersion: s.resourceVersion }, () => {})();
+  });
+
+  it('bounds the history by memory: past historyMaxBytes the oldest changes go early', () => {
+    const s = newStore({ historyMaxBytes: 50_000 });
+    s.create('pods', pod('a', { n: 'x' }));
+    const rv0 = s.resourceVersion;
+    const size = JSON.stringify(s.get('pods', 'shop', 'a')).length; // every version is this size
+    const fits = Math.floor(50_000 / size);
+    for (let i = 0; i < fits - 5; i++) s.patch('pods', 'shop', 'a', (p) => void (p.metadata.labels = { n: String(i % 10) }));
+    s.watch('pods', { resourceVersion: rv0 }, () => {})(); // still within the bound
+    for (let i = 0; i < 20; i++) s.patch('pods', 'shop', 'a', (p) => void (p.metadata.labels = { n: String(i % 10) }));
+    expect(err(() => s.watch('pods', { resourceVersion: rv0 }, () => {})).code).toBe(410);
+    let replayed = 0;
+    const recent = String(Number(s.resourceVersion) - 10);
+    s.watch('pods', { resourceVersion: recent }, () => replayed++)();
+    expect(replayed).toBe(10);
+  });
+
   it('delivers events in order even when a watcher writes from its callback', () => {
     const s = newStore();
     const order: string[] = [];

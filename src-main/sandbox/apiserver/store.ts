@@ -126,7 +126,15 @@ export interface DeleteOptions {
 }
 
 export interface StoreOptions {
-  /** Watch history kept per resource; a watch from an older RV gets 410 Expired. */
+  /** How long changes stay in each resource's history (default 5 min, etcd's compaction
+   *  interval). Watches from an older resourceVersion, and continue tokens of lists older than
+   *  the history, get 410 Expired. */
+  historyWindowMs?: number;
+  /** Memory bound of each resource's history: the serialized size of the superseded and deleted
+   *  versions it keeps alive (default 128 MiB; heap use is a few times that). Past it the oldest
+   *  changes go early, as if compacted. */
+  historyMaxBytes?: number;
+  /** At most this many changes per resource (default unbounded); tests shrink it to reach 410 Gone. */
   historySize?: number;
   /** Continue tokens older than this expire with 410. */
   continueTtlMs?: number;
@@ -151,43 +159,81 @@ interface Watcher {
   cb: (ev: WatchEvent) => void;
 }
 
-/** Fixed-capacity ring of watch records, ordered by rv. */
+export interface HistoryBounds {
+  windowMs: number;
+  maxBytes: number;
+  maxRecords: number;
+}
+
+/** What a record keeps alive beyond the current state: the version it superseded (and, for a
+ *  delete, the tombstone, about the same size). Creations keep nothing extra. */
+function extraBytes(r: Record_): number {
+  if (!r.prev) return 0;
+  const n = r.prev.json.length;
+  return r.type === 'DELETED' ? 2 * n : n;
+}
+
+/** The changes of one resource, ordered by rv, kept by time (like etcd between compactions)
+ *  within a memory and a count bound. Compaction drops the oldest and moves the horizon. */
 class History {
-  private buf: (Record_ | undefined)[];
-  private start = 0;
-  size = 0;
+  private buf: (Record_ | undefined)[] = [];
+  private times: number[] = [];
+  private sizes: number[] = [];
+  private head = 0;
+  private bytes = 0;
   /** Events with rv <= this have been dropped: watches from before it get 410. */
   horizon = 0;
-  constructor(readonly capacity: number) {
-    this.buf = new Array(capacity);
+  constructor(
+    private readonly bounds: HistoryBounds,
+    private readonly now: () => number,
+  ) {}
+  get size(): number {
+    return this.buf.length - this.head;
+  }
+  /** The serialized size of what the kept changes hold alive. */
+  get retainedBytes(): number {
+    return this.bytes;
   }
   push(r: Record_): void {
-    if (this.capacity === 0) {
-      this.horizon = r.entry.rv;
-      return;
-    }
-    if (this.size === this.capacity) {
-      this.horizon = this.buf[this.start]!.entry.rv;
-      this.buf[this.start] = r;
-      this.start = (this.start + 1) % this.capacity;
-    } else {
-      this.buf[(this.start + this.size) % this.capacity] = r;
-      this.size++;
-    }
+    const size = extraBytes(r);
+    this.buf.push(r);
+    this.times.push(this.now());
+    this.sizes.push(size);
+    this.bytes += size;
+    this.compact();
   }
-  at(i: number): Record_ {
-    return this.buf[(this.start + i) % this.capacity]!;
+  /** Drops what is past the window or over a bound; also called before the horizon is read, so
+   *  an idle resource's history expires on time. */
+  compact(): void {
+    const { windowMs, maxBytes, maxRecords } = this.bounds;
+    const oldest = this.now() - windowMs;
+    while (this.head < this.buf.length && (this.buf.length - this.head > maxRecords || this.bytes > maxBytes || this.times[this.head]! < oldest)) {
+      this.horizon = this.buf[this.head]!.entry.rv;
+      this.bytes -= this.sizes[this.head]!;
+      this.buf[this.head] = undefined;
+      this.head++;
+    }
+    // Reclaim the dropped front now and then (amortized O(1) per record).
+    if (this.head > 1024 && this.head * 2 > this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.times = this.times.slice(this.head);
+      this.sizes = this.sizes.slice(this.head);
+      this.head = 0;
+    }
   }
   /** Records with rv > after, oldest first. */
   *since(after: number): Generator<Record_> {
-    let lo = 0;
-    let hi = this.size;
+    let lo = this.head;
+    let hi = this.buf.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.at(mid).entry.rv <= after) lo = mid + 1;
+      if (this.buf[mid]!.entry.rv <= after) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo; i < this.size; i++) yield this.at(i);
+    // Bounded by the length at the start: records pushed meanwhile are newer than the caller asked for.
+    const end = this.buf.length;
+    const buf = this.buf;
+    for (let i = lo; i < end; i++) yield buf[i]!;
   }
 }
 
@@ -200,9 +246,10 @@ class Table {
   readonly fields: Record<string, FieldGetter>;
   constructor(
     readonly spec: StoreResource,
-    historySize: number,
+    bounds: HistoryBounds,
+    now: () => number,
   ) {
-    this.history = new History(historySize);
+    this.history = new History(bounds, now);
     this.fields = {
       'metadata.name': (o) => o.metadata?.name ?? '',
       'metadata.namespace': (o) => o.metadata?.namespace ?? '',
@@ -306,17 +353,17 @@ export class Store {
   private readonly byUid = new Map<string, { table: Table; key: string }>();
   /** owner uid -> dependents ("resource\0key") */
   private readonly dependents = new Map<string, Set<string>>();
-  readonly historySize: number;
+  readonly history: HistoryBounds;
   readonly continueTtlMs: number;
   readonly gracefulPodDeletion: boolean;
   private readonly now: () => number;
 
   constructor(resources: Iterable<StoreResource>, opts: StoreOptions = {}) {
-    this.historySize = opts.historySize ?? 10_000;
+    this.history = { windowMs: opts.historyWindowMs ?? 5 * 60_000, maxBytes: opts.historyMaxBytes ?? 128 * 1024 * 1024, maxRecords: opts.historySize ?? Infinity };
     this.continueTtlMs = opts.continueTtlMs ?? 5 * 60_000;
     this.gracefulPodDeletion = opts.gracefulPodDeletion ?? false;
     this.now = opts.now ?? Date.now;
-    for (const r of resources) this.tables.set(r.resource, new Table(r, this.historySize));
+    for (const r of resources) this.tables.set(r.resource, new Table(r, this.history, this.now));
   }
 
   /** The current (latest) resourceVersion. */
@@ -393,6 +440,7 @@ export class Store {
     }
     if (opts.continue) {
       const tok = this.decodeContinue(opts.continue);
+      t.history.compact();
       if (tok.rv < t.history.horizon || this.now() - tok.ts > this.continueTtlMs) throw ApiError.continueExpired();
       listRv = tok.rv;
       if (from === undefined || tok.start > from) from = tok.start;
@@ -476,6 +524,7 @@ export class Store {
     else {
       const from = Number(rvStr);
       if (!Number.isInteger(from) || from < 0) throw ApiError.badRequest(`invalid resource version: ${rvStr}`);
+      t.history.compact();
       if (from < t.history.horizon) throw ApiError.tooOldResourceVersion(from, t.history.horizon);
       if (from > this.rv) throw ApiError.tooLargeResourceVersion(from, this.rv);
       replay = [...t.history.since(from)];

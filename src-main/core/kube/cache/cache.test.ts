@@ -138,6 +138,55 @@ describe('WatchCache against the sandbox API server', () => {
     await proxy.shut();
   });
 
+  it('restarts a paged list whose continue token expired (410) and ends equal to the server; backs off when it keeps expiring', async () => {
+    const inner = await sandboxClient(h.server, h.dir);
+    const s = h.server.store;
+    // Before some continue requests, more changes than the history keeps: that token expires.
+    let expireNext = 0;
+    let continues = 0;
+    let gen = 0;
+    const client: typeof inner = Object.create(inner, {
+      send: {
+        value: (req: Parameters<typeof inner.send>[0]) => {
+          if (req.query?.continue !== undefined && req.query.continue !== '') {
+            continues++;
+            if (expireNext > 0) {
+              expireNext--;
+              for (const o of s.list('pods', { limit: 50 }).items as KObject[]) s.patch('pods', o.metadata.namespace!, o.metadata.name!, (d: KObject) => void (d.metadata.labels = { app: `g${gen++}` }));
+            }
+          }
+          return inner.send(req);
+        },
+      },
+    });
+    const cache = new WatchCache(client, { reflector: { ...FAST, backoff: { initialMs: 50, maxMs: 100 } } });
+    expireNext = 1;
+    const handle = cache.acquire(PODS);
+    const states: ReflectorState[] = [];
+    handle.onState((st) => states.push(st));
+    await handle.synced();
+    expect(equalState(cacheState(handle), serverState('pods'))).toBe(true);
+    // One restart: 'listing' went back to 0 after progress, and no backoff was needed.
+    const listed = states.filter((st) => st.phase === 'listing').map((st) => (st as { listed: number }).listed);
+    expect(listed.some((n, i) => i > 0 && n === 0 && listed[i - 1]! > 0)).toBe(true);
+    expect(states.some((st) => st.phase === 'backoff')).toBe(false);
+    await cache.close();
+
+    // Expiring on every attempt: after a few restarts the reflector backs off with the 410, then recovers.
+    const before = continues;
+    expireNext = 6;
+    const again = new WatchCache(client, { reflector: { ...FAST, backoff: { initialMs: 50, maxMs: 100 } } });
+    const h2 = again.acquire(PODS);
+    const seen: ReflectorState[] = [];
+    h2.onState((st) => seen.push(st));
+    await h2.synced();
+    const backoff = seen.find((st) => st.phase === 'backoff');
+    expect(backoff && backoff.phase === 'backoff' && backoff.error.kind).toBe('gone');
+    expect(continues - before).toBeGreaterThan(6);
+    expect(equalState(cacheState(h2), serverState('pods'))).toBe(true);
+    await again.close();
+  });
+
   it('fault test: random drops, 410 resumes and a restart during 1,000 mutations; the cache equals the server', async () => {
     const proxy = new FlakyProxy({ host: '127.0.0.1', port: h.server.port });
     await proxy.open();
