@@ -22,23 +22,33 @@ interface ContainerStatusJson {
   lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
+/** Where a container is declared: spec.containers, initContainers or ephemeralContainers. */
+export type ContainerKind = 'main' | 'init' | 'ephemeral';
+
 export interface PodContainer {
   name: string;
-  init: boolean;
+  kind: ContainerKind;
 }
 
-/** The pod's containers in spec order, init containers first (when included). */
-export function podContainers(pod: KubeObject, includeInit: boolean): PodContainer[] {
-  const spec = (pod.spec ?? {}) as { containers?: Array<{ name?: string }>; initContainers?: Array<{ name?: string }> };
+const specField = { init: 'initContainers', main: 'containers', ephemeral: 'ephemeralContainers' } as const;
+const statusField = { init: 'initContainerStatuses', main: 'containerStatuses', ephemeral: 'ephemeralContainerStatuses' } as const;
+
+/** The pod's containers in spec order: init containers first, ephemeral ones last (when included). */
+export function podContainers(pod: KubeObject, include: { init: boolean; ephemeral: boolean }): PodContainer[] {
+  const spec = (pod.spec ?? {}) as Partial<Record<(typeof specField)[ContainerKind], Array<{ name?: string }>>>;
   const out: PodContainer[] = [];
-  if (includeInit) for (const c of spec.initContainers ?? []) if (c.name) out.push({ name: c.name, init: true });
-  for (const c of spec.containers ?? []) if (c.name) out.push({ name: c.name, init: false });
+  const add = (kind: ContainerKind) => {
+    for (const c of spec[specField[kind]] ?? []) if (c.name) out.push({ name: c.name, kind });
+  };
+  if (include.init) add('init');
+  add('main');
+  if (include.ephemeral) add('ephemeral');
   return out;
 }
 
-export function containerSnapshot(pod: KubeObject, name: string, init: boolean): ContainerSnapshot {
-  const status = (pod.status ?? {}) as { containerStatuses?: ContainerStatusJson[]; initContainerStatuses?: ContainerStatusJson[] };
-  const cs = (init ? status.initContainerStatuses : status.containerStatuses)?.find((c) => c.name === name);
+export function containerSnapshot(pod: KubeObject, name: string, kind: ContainerKind): ContainerSnapshot {
+  const status = (pod.status ?? {}) as Partial<Record<(typeof statusField)[ContainerKind], ContainerStatusJson[]>>;
+  const cs = status[statusField[kind]]?.find((c) => c.name === name);
   if (!cs) return { started: false, running: false, instance: '0', restartCount: 0 };
   const restartCount = cs.restartCount ?? 0;
   const state = cs.state ?? {};

@@ -7,8 +7,8 @@ import { toWire, type StoredLine } from './stored';
 const CHUNK_CHARS = 1024 * 1024;
 
 export function formatLine(format: 'text' | 'jsonl', line: LogLine, raw: string): string {
-  if (format === 'text') return `${line.ts} ${line.namespace}/${line.pod} ${line.container} ${raw}\n`;
-  const o: Record<string, unknown> = { ts: line.ts, namespace: line.namespace, pod: line.pod, container: line.container };
+  if (format === 'text') return `${line.ts} ${line.context ? `${line.context} ` : ''}${line.namespace}/${line.pod} ${line.container} ${raw}\n`;
+  const o: Record<string, unknown> = { ts: line.ts, ...(line.context ? { context: line.context } : {}), namespace: line.namespace, pod: line.pod, container: line.container };
   if (line.level) o.level = line.level;
   o.msg = line.truncated ? raw : line.msg;
   if (line.fields) o.fields = line.fields;
@@ -32,7 +32,8 @@ export async function exportLines(rows: Array<{ line: StoredLine; raw: string }>
   };
   for (const { line, raw } of rows) {
     if (sink.signal.aborted) return;
-    const s = format === 'text' ? `${line.ts} ${line.src.namespace}/${line.src.pod} ${line.src.container} ${raw}\n` : formatLine('jsonl', toWire(line, raw), raw);
+    const src = line.src;
+    const s = format === 'text' ? `${line.ts} ${src.context ? `${src.context} ` : ''}${src.namespace}/${src.pod} ${src.container} ${raw}\n` : formatLine('jsonl', toWire(line, raw), raw);
     parts.push(s);
     size += s.length;
     if (size >= CHUNK_CHARS) await send();

@@ -1,10 +1,12 @@
 // Turns a logs.tail source into a pod matcher: which namespaces to look in and which pods
-// qualify. Workloads and services are read once for their selector.
+// qualify. Workloads and services are read for their selector, which the view then follows from
+// the watch cache (followSelector): when it changes, the pod set changes with it.
 import type { z } from 'zod';
 import type { logSourceSchema } from '../../contract/api';
 import { ContractError } from '../../contract/errors';
 import { labelMatcher, parseLabelSelector, type LabelMatcher, type LabelRequirement } from '../kube/cache/label-selector';
-import type { KubeObject } from '../kube/cache/types';
+import type { CacheHandle } from '../kube/cache/cache';
+import { apiPath, type KubeObject, type ResourceId } from '../kube/cache/types';
 import { KubeApiError } from '../kube/kube-errors';
 import { compileRegex } from './filter';
 
@@ -16,20 +18,93 @@ export interface PodMatcher {
   matches(pod: KubeObject): boolean;
   /** What the view tails, for messages. */
   describe: string;
+  /** A workload's or Service's selector, which can change while the view is open. */
+  selector?: WorkloadSelector;
+}
+
+type WorkloadKind = keyof typeof workloadResources;
+
+/** The selector of one workload or Service as last read; update() takes a newer version. */
+export class WorkloadSelector {
+  private matcher: LabelMatcher;
+  private current: string;
+
+  constructor(
+    readonly kind: WorkloadKind,
+    readonly namespace: string,
+    readonly name: string,
+    selector: unknown,
+  ) {
+    this.current = JSON.stringify(selector ?? null);
+    this.matcher = selectorMatcher(kind, selector) ?? (() => false);
+  }
+
+  get resource(): ResourceId {
+    return workloadResources[this.kind];
+  }
+
+  matches(labels: Readonly<Record<string, string>> | undefined): boolean {
+    return this.matcher(labels);
+  }
+
+  /** The object as the watch cache has it now; true when its selector changed. A selector
+   *  removed or emptied later selects no pods (a Service without a selector has no endpoints). */
+  update(obj: KubeObject): boolean {
+    const sel = (obj.spec as { selector?: unknown } | undefined)?.selector;
+    const next = JSON.stringify(sel ?? null);
+    if (next === this.current) return false;
+    this.current = next;
+    this.matcher = selectorMatcher(this.kind, sel) ?? (() => false);
+    return true;
+  }
+}
+
+/** Keeps a selector current from its kind's watch cache; onChange after each change. */
+export function followSelector(handle: CacheHandle, selector: WorkloadSelector, onChange: () => void): () => void {
+  const check = (obj: KubeObject | undefined) => {
+    if (obj && selector.update(obj)) onChange();
+  };
+  const off = handle.store.subscribe((batch) => {
+    // A deleted workload keeps its last selector: its pods go away by themselves.
+    for (const d of batch) if (d.type !== 'DELETED' && d.object.metadata.name === selector.name && d.object.metadata.namespace === selector.namespace) check(d.object);
+  });
+  // A warm cache delivers no deltas for what it already holds.
+  check(handle.store.getByName(selector.namespace, selector.name));
+  return off;
+}
+
+/** A selector's matcher, or undefined when it has none or it is empty. */
+function selectorMatcher(kind: WorkloadKind, sel: unknown): LabelMatcher | undefined {
+  if (!sel || typeof sel !== 'object') return undefined;
+  // A Service's selector is a plain label map; workloads have a LabelSelector.
+  const reqs = kind === 'services' ? selectorRequirements({ matchLabels: sel as Record<string, string> }) : selectorRequirements(sel as SelectorJson);
+  return reqs.length > 0 ? labelMatcher(reqs) : undefined;
+}
+
+/** Several matchers of one context as one: a pod matching any of them is tailed (once). */
+export function unionMatcher(matchers: PodMatcher[]): PodMatcher {
+  if (matchers.length === 1) return matchers[0]!;
+  const all = matchers.some((m) => !m.namespaces);
+  const inNs = (m: PodMatcher, pod: KubeObject) => !m.namespaces || m.namespaces.includes(pod.metadata.namespace ?? '');
+  return {
+    ...(all ? {} : { namespaces: [...new Set(matchers.flatMap((m) => m.namespaces ?? []))] }),
+    matches: (pod) => matchers.some((m) => inNs(m, pod) && m.matches(pod)),
+    describe: matchers.map((m) => m.describe).join(', '),
+  };
 }
 
 export interface JsonClient {
   json<T>(req: { path: string; intent?: { verb: string; resource: string; namespace?: string; name?: string } }): Promise<T>;
 }
 
-const workloadApi: Record<string, string> = {
-  deployments: '/apis/apps/v1',
-  statefulsets: '/apis/apps/v1',
-  daemonsets: '/apis/apps/v1',
-  replicasets: '/apis/apps/v1',
-  jobs: '/apis/batch/v1',
-  services: '/api/v1',
-};
+const workloadResources = {
+  deployments: { group: 'apps', version: 'v1', resource: 'deployments' },
+  statefulsets: { group: 'apps', version: 'v1', resource: 'statefulsets' },
+  daemonsets: { group: 'apps', version: 'v1', resource: 'daemonsets' },
+  replicasets: { group: 'apps', version: 'v1', resource: 'replicasets' },
+  jobs: { group: 'batch', version: 'v1', resource: 'jobs' },
+  services: { group: '', version: 'v1', resource: 'services' },
+} satisfies Record<string, ResourceId>;
 
 interface SelectorJson {
   matchLabels?: Record<string, string>;
@@ -53,7 +128,7 @@ const byLabels = (m: LabelMatcher) => (pod: KubeObject) => m(pod.metadata.labels
 export async function resolveSource(source: LogSource, client: () => Promise<JsonClient>): Promise<PodMatcher> {
   if ('workload' in source) {
     const { kind, namespace, name } = source.workload;
-    const path = `${workloadApi[kind]}/namespaces/${encodeURIComponent(namespace)}/${kind}/${encodeURIComponent(name)}`;
+    const path = `${apiPath({ ...workloadResources[kind], namespace })}/${encodeURIComponent(name)}`;
     let obj: { spec?: { selector?: unknown } };
     try {
       obj = await (await client()).json(({ path, intent: { verb: 'get', resource: kind, namespace, name } }));
@@ -62,10 +137,9 @@ export async function resolveSource(source: LogSource, client: () => Promise<Jso
     }
     const sel = obj.spec?.selector;
     if (!sel || typeof sel !== 'object') throw new ContractError('BAD_INPUT', `${kind} "${name}" in namespace "${namespace}" has no pod selector`);
-    // A Service's selector is a plain label map; workloads have a LabelSelector.
-    const reqs = kind === 'services' ? selectorRequirements({ matchLabels: sel as Record<string, string> }) : selectorRequirements(sel as SelectorJson);
-    if (reqs.length === 0) throw new ContractError('BAD_INPUT', `${kind} "${name}" has an empty selector: it would select every pod`);
-    return { namespaces: [namespace], matches: byLabels(labelMatcher(reqs)), describe: `${kind}/${name}` };
+    if (!selectorMatcher(kind, sel)) throw new ContractError('BAD_INPUT', `${kind} "${name}" has an empty selector: it would select every pod`);
+    const selector = new WorkloadSelector(kind, namespace, name, sel);
+    return { namespaces: [namespace], matches: (pod) => selector.matches(pod.metadata.labels), describe: `${kind}/${name}`, selector };
   }
   if ('labelSelector' in source) {
     let reqs: LabelRequirement[];

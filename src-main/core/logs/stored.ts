@@ -6,6 +6,8 @@ import type { LogFormat, LogLevel, LogLine } from '../../contract/types';
 import { DISPLAY_LIMIT, parseLine, type ParsedLine } from './parse';
 
 export interface StreamIdentity {
+  /** Only in a view spanning more than one context. */
+  context?: string;
   namespace: string;
   pod: string;
   container: string;
@@ -27,6 +29,7 @@ export function toWire(s: StoredLine, raw: string, parsed?: ParsedLine): LogLine
   const display = s.truncated ? raw.slice(0, DISPLAY_LIMIT) : raw;
   const p = parsed ?? (s.format === 'json' || s.format === 'logfmt' ? parseLine(display) : undefined);
   const line: LogLine = { seq: s.seq, ts: s.ts, namespace: s.src.namespace, pod: s.src.pod, container: s.src.container, msg: p ? p.msg : display, format: s.format, bytes: s.bytes };
+  if (s.src.context) line.context = s.src.context;
   if (s.level) line.level = s.level;
   if (p?.fields) line.fields = p.fields;
   if (p?.traceId) line.traceId = p.traceId;

@@ -13,6 +13,7 @@ import { ContainerLogBuffer } from '../../sandbox/apiserver/logs';
 import { api as sandboxApi, seedShop, startFakeRuntime, startHarness, type FakeRuntime, type Harness } from '../../sandbox/apiserver/testkit';
 import { createBackend, type Backend } from '../backend';
 import { FlakyProxy } from '../kube/cache/testing';
+import { compareTs } from './time';
 import { createTelemetry } from '../telemetry/telemetry';
 
 let h: Harness;
@@ -154,6 +155,79 @@ describe('logs.tail', () => {
     d.cancel();
     s.cancel();
   }, 20_000);
+
+  it('follows a Service whose selector changes, and a Deployment re-created with another selector', async () => {
+    createPod('blue-1', { app: 'blue' });
+    createPod('green-1', { app: 'green' });
+    buffer('blue-1').append('blue says hi');
+    buffer('green-1').append('green says hi');
+    h.server.store.create('services', { metadata: { name: 'switch', namespace: 'shop' }, spec: { selector: { app: 'blue' }, ports: [{ port: 80 }] } } as never);
+    const t = tail({ source: { workload: { kind: 'services', namespace: 'shop', name: 'switch' } } });
+    await poll(() => t.texts()).toEqual(['blue says hi']);
+    h.server.store.patch('services', 'shop', 'switch', (d) => void (d.spec.selector = { app: 'green' }));
+    await poll(() => t.texts('green-1')).toEqual(['green says hi']);
+    await poll(() => t.stream('shop/blue-1/app')).toMatchObject({ state: 'ended', reason: 'pod no longer matches the source' });
+    buffer('blue-1').append('blue again');
+    buffer('green-1').append('green again');
+    await poll(() => t.texts('green-1')).toEqual(['green says hi', 'green again']);
+    expect(t.texts('blue-1')).toEqual(['blue says hi']);
+    // Back to blue: tailed again from where it stopped, nothing doubled.
+    h.server.store.patch('services', 'shop', 'switch', (d) => void (d.spec.selector = { app: 'blue' }));
+    await poll(() => t.texts('blue-1')).toEqual(['blue says hi', 'blue again']);
+    await poll(() => t.stream('shop/green-1/app')?.state).toBe('ended');
+    // No selector: a Service that selects no pods.
+    h.server.store.patch('services', 'shop', 'switch', (d) => void delete d.spec.selector);
+    await poll(() => t.streams.filter((st) => st.state !== 'ended').length).toBe(0);
+    t.cancel();
+
+    // A Deployment's selector is immutable: it changes by deleting and re-creating it.
+    const deployment = (app: string) =>
+      ({ metadata: { name: 'colors', namespace: 'shop' }, spec: { replicas: 1, selector: { matchLabels: { app } }, template: { metadata: { labels: { app } }, spec: { containers: [{ name: 'app', image: 'img' }] } } } }) as never;
+    h.server.store.create('deployments', deployment('blue'));
+    const d = tail({ source: { workload: { kind: 'deployments', namespace: 'shop', name: 'colors' } } });
+    await poll(() => d.texts()).toEqual(['blue says hi', 'blue again']);
+    h.server.store.delete('deployments', 'shop', 'colors');
+    h.server.store.create('deployments', deployment('green'));
+    await poll(() => d.texts('green-1')).toEqual(['green says hi', 'green again']);
+    await poll(() => d.stream('shop/blue-1/app')).toMatchObject({ state: 'ended', reason: 'pod no longer matches the source' });
+    d.cancel();
+  }, 30_000);
+
+  it('tails sources in several contexts in one view, each line and stream labelled with its context', async () => {
+    const VIEWER = `${CTX}-viewer`;
+    createPod('duo-1', { app: 'duo' });
+    buffer('duo-1').append('duo hello');
+    const t = tail({ source: { labelSelector: 'app=duo', namespaces: ['shop'] }, sources: [{ context: VIEWER, source: { pods: [{ namespace: 'shop', name: 'duo-1' }] } }] });
+    await poll(() => t.lines.map((l) => `${l.context} ${l.msg}`).sort()).toEqual([`${CTX} duo hello`, `${VIEWER} duo hello`]);
+    await poll(() => t.streams.map((st) => [st.key, st.context]).sort()).toEqual([
+      [`${VIEWER}/shop/duo-1/app`, VIEWER],
+      [`${CTX}/shop/duo-1/app`, CTX],
+    ]);
+    buffer('duo-1').append('duo again');
+    await poll(() => t.lines.filter((l) => l.msg === 'duo again').map((l) => l.context).sort()).toEqual([CTX, VIEWER]);
+    const text: string[] = [];
+    await new Promise<void>((resolve, reject) =>
+      client.subscribe('logs.export', { viewId: t.viewId, format: 'text' }, { onData: (items) => text.push(...items.map((c) => c.data)), onEnd: resolve, onError: reject }),
+    );
+    expect(text.join('').trim().split('\n').map((l) => l.split(' ').slice(1).join(' ')).sort()).toEqual([
+      `${CTX} shop/duo-1 app duo again`,
+      `${CTX} shop/duo-1 app duo hello`,
+      `${VIEWER} shop/duo-1 app duo again`,
+      `${VIEWER} shop/duo-1 app duo hello`,
+    ]);
+    t.cancel();
+
+    // Several sources in one context: a pod matched twice is tailed once, and not labelled.
+    const one = tail({ source: { labelSelector: 'app=duo' }, sources: [{ context: CTX, source: { pods: [{ namespace: 'shop', name: 'duo-1' }] } }, { context: CTX, source: { namespace: 'shop' } }] });
+    await poll(() => one.texts('duo-1')).toEqual(['duo hello', 'duo again']);
+    await poll(() => one.streams.filter((st) => st.pod === 'duo-1').map((st) => st.key)).toEqual(['shop/duo-1/app']);
+    expect(one.lines.some((l) => 'context' in l)).toBe(false);
+    one.cancel();
+
+    // A source that fails in one context fails the view, naming that context.
+    const bad = tail({ source: { namespace: 'shop' }, sources: [{ context: VIEWER, source: { workload: { kind: 'deployments', namespace: 'shop', name: 'nope' } } }] });
+    await poll(() => bad.error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining(`Context "${VIEWER}":`) });
+  });
 
   it('resumes cut connections without losing or doubling a line', async () => {
     createPod('flaky', { app: 'flaky' });
@@ -404,7 +478,7 @@ describe('logs.previous', () => {
 
 // Last: its connection drops can leave the shared pod watch in back-off for a while.
 describe('faults', () => {
-  it('delivers exactly the lines written while streams are cut and containers restart at random', async () => {
+  it('delivers exactly the lines written, in per-pod order, while streams are cut and containers restart at random', async () => {
     let seed = 42;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
     const names = ['chaos-0', 'chaos-1', 'chaos-2', 'chaos-3'];
@@ -413,11 +487,14 @@ describe('faults', () => {
     const t = tail({ source: { labelSelector: 'app=chaos', namespaces: ['shop'] } });
     await poll(() => t.streams.filter((s) => s.state === 'streaming').length).toBe(names.length);
     const written: string[] = [];
+    /** Per pod, its lines in the order written, with the container instance each went to. */
+    const byPod = new Map<string, Array<{ text: string; instance: number }>>(names.map((n) => [n, []]));
     for (let i = 0; i < 4000; i++) {
       const pod = names[Math.floor(rnd() * names.length)]!;
       const line = `${pod} #${i}`;
       buffer(pod).append(line);
       written.push(line);
+      byPod.get(pod)!.push({ text: line, instance: restarts.get(pod)! });
       const r = rnd();
       if (r < 0.004) proxy.dropOne(rnd);
       else if (r > 0.998) {
@@ -435,9 +512,29 @@ describe('faults', () => {
       }
       if (i % 20 === 0) await new Promise((r) => setTimeout(r, 2));
     }
-    await poll(() => t.lines.length, 30_000).toBeGreaterThanOrEqual(written.length);
+    const missing = () => {
+      const got = new Set(t.texts());
+      return written.filter((w) => !got.has(w));
+    };
+    await poll(() => t.lines.length, 30_000)
+      .toBeGreaterThanOrEqual(written.length)
+      .catch((err: Error) => {
+        throw new Error(`${err.message}; missing ${missing().length}: ${missing().slice(0, 10).join(', ')}; streams ${JSON.stringify(t.streams)}`);
+      });
     await new Promise((r) => setTimeout(r, 1000));
     expect([...t.texts()].sort()).toEqual([...written].sort());
+    // Per-pod order as the viewer shows it: lines by kubelet timestamp, then delivery order.
+    const shown = [...t.lines].sort((a, b) => compareTs(a.ts, b.ts) || a.seq - b.seq);
+    for (const pod of names) expect(shown.filter((l) => l.pod === pod).map((l) => l.msg)).toEqual(byPod.get(pod)!.map((w) => w.text));
+    // And in delivery order within each container instance (a previous instance's last lines,
+    // recovered after a cut that spanned a restart, may arrive after the next instance's first).
+    for (const pod of names) {
+      const instanceOf = new Map(byPod.get(pod)!.map((w) => [w.text, w.instance]));
+      for (let k = 0; k <= restarts.get(pod)!; k++) {
+        const delivered = t.lines.filter((l) => l.pod === pod && instanceOf.get(l.msg) === k).map((l) => l.msg);
+        expect(delivered).toEqual(byPod.get(pod)!.filter((w) => w.instance === k).map((w) => w.text));
+      }
+    }
     console.log(`chaos: ${written.length} lines, restarts ${[...restarts.values()].join('/')}, reconnects seen: ${t.frames.filter((f) => f.type === 'streams' && f.streams.some((s) => s.state === 'reconnecting')).length}`);
     t.cancel();
   }, 180_000);

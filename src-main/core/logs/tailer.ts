@@ -1,18 +1,34 @@
-// Follows a live pod set from the watch cache and runs one ContainerStream per container:
-// new pods are tailed as they appear, deleted ones stop, a restarted container is tailed again,
-// and at most maxStreams run at once (the rest wait, and the view says the limit is hit).
+// Follows live pod sets from the watch caches of one or more contexts and runs one ContainerStream
+// per container: new pods are tailed as they appear, deleted ones (or ones a changed selector no
+// longer matches) stop, a restarted container is tailed again, and at most maxStreams run at once
+// across all contexts (the rest wait, and the view says the limit is hit).
 import { ContractError } from '../../contract/errors';
 import type { LogStreamStatus } from '../../contract/types';
 import type { CacheHandle } from '../kube/cache/cache';
 import type { Delta } from '../kube/cache/store';
 import type { KubeObject } from '../kube/cache/types';
-import { containerSnapshot, podContainers } from './container';
+import { containerSnapshot, podContainers, type ContainerKind } from './container';
 import type { PodMatcher } from './source';
 import { ContainerStream, type Carry, type LogClient } from './stream';
 import type { LogView } from './view';
 
+/** One context's part of a view: its pod cache, which pods qualify, and its client. */
+export interface TailScope {
+  context: string;
+  handle: CacheHandle;
+  matcher: PodMatcher;
+  client: () => Promise<LogClient>;
+}
+
+interface ScopeState extends TailScope {
+  pods: Map<string, KubeObject>;
+  started: boolean;
+  unsubscribe?: () => void;
+}
+
 export interface TailerOptions {
   includeInit: boolean;
+  includeEphemeral: boolean;
   containerInclude?: RegExp;
   containerExclude?: RegExp;
   since?: string;
@@ -23,7 +39,8 @@ export interface TailerOptions {
 
 interface Entry {
   status: LogStreamStatus;
-  init: boolean;
+  kind: ContainerKind;
+  scope: ScopeState;
   podKey: string;
   stream?: ContainerStream;
   abort?: AbortController;
@@ -44,61 +61,85 @@ const GONE_LINGER_MS = 30_000;
 
 export class Tailer {
   private readonly entries = new Map<string, Entry>();
-  private readonly pods = new Map<string, KubeObject>();
+  private readonly scopes: ScopeState[];
+  /** Label streams (and so lines) with their context: the view spans more than one. */
+  private readonly labelContexts: boolean;
   private active = 0;
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
-  private unsubscribe: (() => void) | undefined;
   private started = false;
   private readonly abort = new AbortController();
 
   constructor(
-    private readonly handle: CacheHandle,
-    private readonly matcher: PodMatcher,
-    private readonly client: () => Promise<LogClient>,
+    scopes: TailScope[],
     private readonly view: LogView,
     private readonly opts: TailerOptions,
-  ) {}
+  ) {
+    this.scopes = scopes.map((s) => ({ ...s, pods: new Map(), started: false }));
+    this.labelContexts = new Set(scopes.map((s) => s.context)).size > 1;
+  }
 
+  /** Resolves once every context's pods are listed (a context still connecting does not hold
+   *  back the others); rejects when a context may not list or watch pods. */
   async start(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => this.stop());
-    this.unsubscribe = this.handle.store.subscribe((batch) => this.onDeltas(batch));
+    this.started = true;
+    this.quietTimer = setInterval(() => this.checkQuiet(), 1000);
+    this.publish();
+    await Promise.all(this.scopes.map((scope) => this.startScope(scope, signal)));
+  }
+
+  private async startScope(scope: ScopeState, signal: AbortSignal): Promise<void> {
+    const { handle } = scope;
+    scope.unsubscribe = handle.store.subscribe((batch) => this.onDeltas(scope, batch));
     // Without list/watch on pods the cache never syncs: fail the view instead of hanging.
     const forbidden = new Promise<never>((_, reject) => {
       const check = () => {
-        const s = this.handle.state();
-        if (s.phase === 'forbidden' && !s.synced) reject(new ContractError('FORBIDDEN', `Cannot follow pods: ${s.error.message}`, { verb: s.verb, resource: s.resource }));
+        const s = handle.state();
+        const where = this.labelContexts ? ` in context "${scope.context}"` : '';
+        if (s.phase === 'forbidden' && !s.synced) reject(new ContractError('FORBIDDEN', `Cannot follow pods${where}: ${s.error.message}`, { verb: s.verb, resource: s.resource }));
       };
-      const off = this.handle.onState(check);
+      const off = handle.onState(check);
       signal.addEventListener('abort', off);
-      void this.handle.synced(signal).then(off, off);
+      void handle.synced(signal).then(off, off);
       check();
     });
     forbidden.catch(() => undefined);
-    await Promise.race([this.handle.synced(signal), forbidden]);
+    await Promise.race([handle.synced(signal), forbidden]);
+    if (this.abort.signal.aborted) return;
     // Containers running now get since/tail; anything that starts later is new and read whole.
-    this.started = true;
-    for (const pod of this.candidates()) this.reconcile(pod, true);
-    this.quietTimer = setInterval(() => this.checkQuiet(), 1000);
-    this.publish();
+    scope.started = true;
+    for (const pod of this.candidates(scope)) this.reconcile(scope, pod, true);
+    this.changed();
   }
 
-  private candidates(): KubeObject[] {
-    const store = this.handle.store;
-    const list = this.matcher.namespaces ? this.matcher.namespaces.flatMap((ns) => store.byIndex('namespace', ns)) : [...store.items()].map(([, o]) => o);
-    return list.filter((p) => this.matcher.matches(p));
+  /** The scope's selection changed (a workload's selector): tail what matches now, stop the rest.
+   *  Pods that start to match were running already, so since/tail apply to them. */
+  rescan(context: string): void {
+    for (const scope of this.scopes) {
+      if (scope.context !== context || !scope.started) continue;
+      for (const pod of [...scope.pods.values()]) if (!this.inScope(scope, pod)) this.removePod(scope, pod, 'pod no longer matches the source');
+      for (const pod of this.candidates(scope)) if (!scope.pods.has(this.podKey(pod))) this.reconcile(scope, pod, true);
+    }
   }
 
-  private inScope(pod: KubeObject): boolean {
+  private candidates(scope: ScopeState): KubeObject[] {
+    const { store } = scope.handle;
+    const { matcher } = scope;
+    const list = matcher.namespaces ? matcher.namespaces.flatMap((ns) => store.byIndex('namespace', ns)) : [...store.items()].map(([, o]) => o);
+    return list.filter((p) => matcher.matches(p));
+  }
+
+  private inScope(scope: ScopeState, pod: KubeObject): boolean {
     const ns = pod.metadata.namespace ?? '';
-    return (!this.matcher.namespaces || this.matcher.namespaces.includes(ns)) && this.matcher.matches(pod);
+    return (!scope.matcher.namespaces || scope.matcher.namespaces.includes(ns)) && scope.matcher.matches(pod);
   }
 
-  private onDeltas(batch: readonly Delta[]) {
-    if (!this.started) return;
+  private onDeltas(scope: ScopeState, batch: readonly Delta[]) {
+    if (!scope.started) return;
     for (const d of batch) {
-      if (d.type === 'DELETED' || !this.inScope(d.object)) this.removePod(d.object, d.type === 'DELETED' ? 'pod deleted' : 'pod no longer matches the source');
-      else this.reconcile(d.object, false);
+      if (d.type === 'DELETED' || !this.inScope(scope, d.object)) this.removePod(scope, d.object, d.type === 'DELETED' ? 'pod deleted' : 'pod no longer matches the source');
+      else this.reconcile(scope, d.object, false);
     }
   }
 
@@ -106,21 +147,33 @@ export class Tailer {
     return `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
   }
 
-  private reconcile(pod: KubeObject, initial: boolean) {
+  private reconcile(scope: ScopeState, pod: KubeObject, initial: boolean) {
     const podKey = this.podKey(pod);
-    this.pods.set(podKey, pod);
+    scope.pods.set(podKey, pod);
     const namespace = pod.metadata.namespace ?? '';
     const name = pod.metadata.name ?? '';
-    for (const c of podContainers(pod, this.opts.includeInit)) {
+    const label = this.labelContexts ? { context: scope.context } : {};
+    for (const c of podContainers(pod, { init: this.opts.includeInit, ephemeral: this.opts.includeEphemeral })) {
       if (this.opts.containerInclude && !this.opts.containerInclude.test(c.name)) continue;
       if (this.opts.containerExclude?.test(c.name)) continue;
-      const key = `${podKey}/${c.name}`;
+      const key = `${this.labelContexts ? `${scope.context}/` : ''}${podKey}/${c.name}`;
       let e = this.entries.get(key);
-      const snap = containerSnapshot(pod, c.name, c.init);
+      const snap = containerSnapshot(pod, c.name, c.kind);
       if (!e) {
         e = {
-          status: { key, namespace, pod: name, container: c.name, ...(c.init ? { init: true as const } : {}), state: 'waiting', restartCount: snap.restartCount, lines: 0 },
-          init: c.init,
+          status: {
+            key,
+            ...label,
+            namespace,
+            pod: name,
+            container: c.name,
+            ...(c.kind === 'init' ? { init: true as const } : c.kind === 'ephemeral' ? { ephemeral: true as const } : {}),
+            state: 'waiting',
+            restartCount: snap.restartCount,
+            lines: 0,
+          },
+          kind: c.kind,
+          scope,
           podKey,
           initial: initial && snap.started,
           waiters: [],
@@ -153,9 +206,10 @@ export class Tailer {
       }
       return;
     }
-    const pod = this.pods.get(e.podKey);
+    const pods = e.scope.pods;
+    const pod = pods.get(e.podKey);
     if (!pod) return;
-    const instance = containerSnapshot(pod, e.status.container, e.init).instance;
+    const instance = containerSnapshot(pod, e.status.container, e.kind).instance;
     const abort = new AbortController();
     const stopAll = () => abort.abort();
     this.abort.signal.addEventListener('abort', stopAll);
@@ -163,11 +217,11 @@ export class Tailer {
     const stream = new ContainerStream(
       e.status,
       {
-        client: this.client,
+        client: e.scope.client,
         view: this.view,
         snapshot: () => {
-          const p = this.pods.get(e.podKey);
-          return p ? containerSnapshot(p, e.status.container, e.init) : undefined;
+          const p = pods.get(e.podKey);
+          return p ? containerSnapshot(p, e.status.container, e.kind) : undefined;
         },
         podChange: (ms) =>
           new Promise<void>((resolve) => {
@@ -225,11 +279,11 @@ export class Tailer {
     }
   }
 
-  private removePod(pod: KubeObject, reason: string) {
+  private removePod(scope: ScopeState, pod: KubeObject, reason: string) {
     const podKey = this.podKey(pod);
-    if (!this.pods.delete(podKey)) return;
+    if (!scope.pods.delete(podKey)) return;
     for (const [key, e] of this.entries) {
-      if (e.podKey !== podKey) continue;
+      if (e.podKey !== podKey || e.scope !== scope) continue;
       e.abort?.abort();
       e.status.state = 'ended';
       e.status.reason = reason;
@@ -278,13 +332,13 @@ export class Tailer {
   stop() {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
-    this.unsubscribe?.();
+    for (const scope of this.scopes) scope.unsubscribe?.();
     if (this.publishTimer) clearTimeout(this.publishTimer);
     if (this.quietTimer) clearInterval(this.quietTimer);
     for (const e of this.entries.values()) {
       if (e.removeTimer) clearTimeout(e.removeTimer);
       e.abort?.abort();
     }
-    this.handle.release();
+    for (const scope of this.scopes) scope.handle.release();
   }
 }

@@ -7,8 +7,8 @@ import { stripHeavyMetadata } from '../cache/store';
 type Json = Record<string, unknown>;
 
 const keepContainer = ['name', 'image', 'restartPolicy'];
-const keepSpec = ['nodeName', 'containers', 'initContainers', 'serviceAccountName'];
-const keepStatus = ['phase', 'reason', 'podIP', 'conditions', 'containerStatuses', 'initContainerStatuses'];
+const keepSpec = ['nodeName', 'containers', 'initContainers', 'ephemeralContainers', 'serviceAccountName'];
+const keepStatus = ['phase', 'reason', 'podIP', 'conditions', 'containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'];
 const keepContainerStatus = ['name', 'ready', 'restartCount', 'state', 'lastState'];
 const keepOwnerRef = ['uid', 'kind', 'name', 'controller'];
 
@@ -31,6 +31,7 @@ export function slimPod(obj: KubeObject): KubeObject {
   if (spec) {
     if (spec.containers) spec.containers = pickAll(spec.containers, keepContainer);
     if (spec.initContainers) spec.initContainers = pickAll(spec.initContainers, keepContainer);
+    if (spec.ephemeralContainers) spec.ephemeralContainers = pickAll(spec.ephemeralContainers, keepContainer);
     obj.spec = spec;
   }
   const status = pick(obj.status, keepStatus);
@@ -39,6 +40,7 @@ export function slimPod(obj: KubeObject): KubeObject {
     if (Array.isArray(status.conditions)) status.conditions = (status.conditions as Json[]).filter((c) => c.type === 'Ready').map((c) => pick(c, ['type', 'status']));
     if (status.containerStatuses) status.containerStatuses = pickAll(status.containerStatuses, keepContainerStatus);
     if (status.initContainerStatuses) status.initContainerStatuses = pickAll(status.initContainerStatuses, keepContainerStatus);
+    if (status.ephemeralContainerStatuses) status.ephemeralContainerStatuses = pickAll(status.ephemeralContainerStatuses, keepContainerStatus);
     obj.status = status;
   }
   return obj;
