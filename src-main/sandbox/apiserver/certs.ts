@@ -1,4 +1,5 @@
-// A throwaway CA and a serving certificate for 127.0.0.1/localhost, made at start.
+// A throwaway CA and a serving certificate for 127.0.0.1/localhost, made at start, and client
+// certificates from the same CA (the API server trusts it for client auth, as --client-ca-file).
 // ECDSA P-256 keeps generation in the low milliseconds.
 import { webcrypto } from 'node:crypto';
 // @peculiar/x509 (through tsyringe) needs the Reflect metadata API loaded first.
@@ -9,6 +10,19 @@ export interface ServingCerts {
   caPem: string;
   certPem: string;
   keyPem: string;
+  /** A client certificate signed by the CA: CN is the user name, O entries its groups. */
+  issueClientCert(subject: ClientSubject, validity?: { notBefore?: Date; notAfter?: Date }): Promise<{ certPem: string; keyPem: string }>;
+}
+
+export interface ClientSubject {
+  user: string;
+  groups?: string[];
+}
+
+/** An X.509 name with escaping of the characters RFC 4514 reserves. */
+function distinguishedName(subject: ClientSubject): string {
+  const esc = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  return [`CN=${esc(subject.user)}`, ...(subject.groups ?? []).map((g) => `O=${esc(g)}`)].join(', ');
 }
 
 const crypto = webcrypto as unknown as Crypto;
@@ -57,5 +71,25 @@ export async function generateServingCerts(hosts: { dns: string[]; ips: string[]
     ],
   });
   const keyDer = await crypto.subtle.exportKey('pkcs8', keys.privateKey);
-  return { caPem: ca.toString('pem') + '\n', certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer) };
+  const issueClientCert: ServingCerts['issueClientCert'] = async (subject, validity = {}) => {
+    const clientKeys = (await crypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const client = await x509.X509CertificateGenerator.create({
+      subject: distinguishedName(subject),
+      issuer: ca.subject,
+      publicKey: clientKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      notBefore: validity.notBefore ?? notBefore,
+      notAfter: validity.notAfter ?? notAfter,
+      signingAlgorithm: ALG,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+      ],
+    });
+    const clientKeyDer = await crypto.subtle.exportKey('pkcs8', clientKeys.privateKey);
+    return { certPem: client.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', clientKeyDer) };
+  };
+  return { caPem: ca.toString('pem') + '\n', certPem: cert.toString('pem') + '\n', keyPem: pem('PRIVATE KEY', keyDer), issueClientCert };
 }

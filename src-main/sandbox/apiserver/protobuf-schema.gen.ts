@@ -65,6 +65,7 @@ const PKG: Record<string, string> = {
   'autoscaling/v2': 'k8s.io.api.autoscaling.v2',
   'rbac.authorization.k8s.io/v1': 'k8s.io.api.rbac.v1',
   'authorization.k8s.io/v1': 'k8s.io.api.authorization.v1',
+  'authentication.k8s.io/v1': 'k8s.io.api.authentication.v1',
   'policy/v1': 'k8s.io.api.policy.v1',
 };
 const roots = [
@@ -75,7 +76,7 @@ const roots = [
   'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.events.v1.Event', 'k8s.io.api.networking.v1.Ingress', 'k8s.io.api.networking.v1.NetworkPolicy',
   'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler', 'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler', 'k8s.io.api.autoscaling.v1.Scale', 'k8s.io.api.rbac.v1.Role', 'k8s.io.api.rbac.v1.RoleBinding',
   'k8s.io.api.rbac.v1.ClusterRole', 'k8s.io.api.rbac.v1.ClusterRoleBinding', 'k8s.io.api.authorization.v1.SelfSubjectAccessReview',
-  'k8s.io.api.authorization.v1.SelfSubjectRulesReview', 'k8s.io.api.policy.v1.Eviction', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
+  'k8s.io.api.authorization.v1.SelfSubjectRulesReview', 'k8s.io.api.authentication.v1.SelfSubjectReview', 'k8s.io.api.policy.v1.Eviction', 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions',
   'k8s.io.apimachinery.pkg.runtime.Unknown',
 ];
 const keep: Record<string, { f: Field[]; m?: 1 }> = {};

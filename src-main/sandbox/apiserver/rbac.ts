@@ -176,8 +176,11 @@ export function bootstrapPolicy(viewers: string[]): { resource: string; object: 
     cr('system:discovery', [
       { nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] },
     ]),
+    // As upstream: health and version for everyone, anonymous requests included.
+    cr('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
     cr('system:basic-user', [
       { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
     ]),
     cr('view', [
       { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'], verbs: READ },
@@ -200,6 +203,7 @@ export function bootstrapPolicy(viewers: string[]): { resource: string; object: 
     crb('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),
     crb('system:discovery', 'system:discovery', authenticated),
     crb('system:basic-user', 'system:basic-user', authenticated),
+    crb('system:public-info-viewer', 'system:public-info-viewer', [...authenticated, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:unauthenticated' }]),
     ...viewers.flatMap((u) => [
       crb(`${u}-view`, 'view', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: u }]),
       crb(`${u}-cluster-reader`, 'orrery:cluster-reader', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: u }]),

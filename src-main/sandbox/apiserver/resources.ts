@@ -208,6 +208,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, { verbs: ['get', 'list'], virtual: 'metrics', singular: '' }),
   r('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'], virtual: 'review' }),
   r('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, { verbs: ['create'], virtual: 'review' }),
+  // `kubectl auth whoami`: who the server authenticated the request as.
+  r('authentication.k8s.io', 'v1', 'selfsubjectreviews', 'SelfSubjectReview', false, { verbs: ['create'], virtual: 'review' }),
 ];
 
 export function apiVersionOf(r: { group: string; version: string }): string {

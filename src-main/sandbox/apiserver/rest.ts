@@ -683,6 +683,10 @@ async function review(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): Promise<voi
         : { user: ctx.user, verb: nra.verb ?? '', resourceRequest: false, path: nra.path ?? '' },
     );
     status = { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) };
+  } else if (ri.resource === 'selfsubjectreviews') {
+    const u = ctx.user;
+    const userInfo = { username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups };
+    return ctx.send(201, JSON.stringify({ kind: ri.kind, apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo } }));
   } else {
     const ns = spec.namespace ?? '';
     status = { ...deps.authorizer.rulesFor(ctx.user, ns), incomplete: false };

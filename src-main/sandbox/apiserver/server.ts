@@ -1,5 +1,6 @@
-// The HTTPS front of the sandbox: authentication, impersonation, audit, RBAC, discovery and
-// dispatch to the resource handlers (rest.ts), proxies and metrics.
+// The HTTPS front of the sandbox: authentication (tokens, client certificates, optionally OIDC
+// ID tokens and basic auth, authn.ts), impersonation, audit, RBAC, discovery and dispatch to the
+// resource handlers (rest.ts), proxies and metrics.
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,9 @@ import { Store, type StoreOptions } from './store';
 import { apiGroupList, apiResourceList, groupVersions, storeResources } from './resources';
 import { Authorizer, bootstrapPolicy, forbidden, type Attributes, type UserInfo } from './rbac';
 import { AuditLog, type AuditContext, type AuditPolicy } from './audit';
-import { generateServingCerts } from './certs';
+import { generateServingCerts, type ClientSubject } from './certs';
+import { ANONYMOUS, authenticate, type BasicAuthUser } from './authn';
+import type { OidcOptions } from './oidc';
 import { openapiV3 } from './openapi';
 import { parseRequestInfo, type RequestInfo } from './requestinfo';
 import { handleResource, type Ctx, type ServerDeps } from './rest';
@@ -40,6 +43,12 @@ export interface ApiServerOptions {
   metrics?: MetricsProvider;
   /** Interval of BOOKMARK events on watches that allow them (kube-apiserver: about a minute). */
   bookmarkIntervalMs?: number;
+  /** Static username/password users (--basic-auth-file, removed in Kubernetes 1.19). Off by default. */
+  basicAuth?: BasicAuthUser[];
+  /** Accept OIDC ID tokens from this issuer (--oidc-issuer-url and friends). */
+  oidc?: OidcOptions;
+  /** Requests without credentials act as system:anonymous (--anonymous-auth). Off by default. */
+  anonymousAuth?: boolean;
 }
 
 export interface ApiServer {
@@ -50,6 +59,8 @@ export interface ApiServer {
   store: Store;
   authorizer: Authorizer;
   auditPath?: string;
+  /** A client certificate the server accepts (signed by its CA): CN = user, O = groups. */
+  issueClientCertificate(subject: ClientSubject, validity?: { notBefore?: Date; notAfter?: Date }): Promise<{ certPem: string; keyPem: string }>;
   stop(): Promise<void>;
 }
 
@@ -105,7 +116,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     token: u.token ?? randomBytes(24).toString('hex'),
     groups: [...(u.groups ?? []), 'system:authenticated'],
   }));
-  const byToken = new Map(users.map((u) => [u.token, u]));
+  const authn = {
+    tokens: new Map(users.map((u) => [u.token, u])),
+    ...(opts.basicAuth ? { basicAuth: opts.basicAuth } : {}),
+    ...(opts.oidc ? { oidc: opts.oidc } : {}),
+    anonymous: opts.anonymousAuth ?? false,
+  };
   const authorizer = new Authorizer(store);
   const audit = opts.auditPath ? new AuditLog(opts.auditPath, opts.auditPolicy) : undefined;
   const deps: ServerDeps = {
@@ -131,9 +147,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     const info: RequestInfo = parseRequestInfo(method, path, url.searchParams);
     const sourceIPs = [normalizeIp(req.socket.remoteAddress)];
     const userAgent = req.headers['user-agent'];
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice(7).trim() : '';
-    const account = byToken.get(token);
+    const authResult = authenticate(req, authn);
     const objectRef = info.resourceRequest ? objectRefOf(info) : undefined;
     const begin = (user: UserInfo, impersonatedUser?: UserInfo) =>
       audit?.begin({
@@ -146,12 +160,12 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
         ...(objectRef ? { objectRef } : {}),
         path,
       });
-    if (!account) {
-      const a = begin({ username: 'system:anonymous', groups: ['system:unauthenticated'] });
+    if ('rejected' in authResult) {
+      const a = begin(ANONYMOUS);
       sendError(res, a, ApiError.unauthorized());
       return;
     }
-    const authenticated: UserInfo = { username: account.name, uid: account.name, groups: account.groups };
+    const authenticated: UserInfo = authResult.user;
     let user = authenticated;
     const asUser = req.headers['impersonate-user'];
     let ctxAudit: AuditContext | undefined;
@@ -201,7 +215,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     await handleResource(ctx, deps);
   };
 
-  const server: Server = createServer({ key: certs.keyPem, cert: certs.certPem, keepAlive: true }, (req, res) => {
+  // Client certificates are requested, not required, and checked by authenticate() (as
+  // kube-apiserver does: a bad one is a 401, not a failed handshake).
+  const tlsOptions = { key: certs.keyPem, cert: certs.certPem, ca: certs.caPem, requestCert: true, rejectUnauthorized: false, keepAlive: true };
+  const server: Server = createServer(tlsOptions, (req, res) => {
     handle(req, res).catch((err) => {
       const e = err instanceof ApiError ? err : ApiError.internal(String((err as Error)?.message ?? err));
       if (!(err instanceof ApiError)) console.error('apiserver: request failed', err);
@@ -256,6 +273,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     store,
     authorizer,
     ...(opts.auditPath ? { auditPath: opts.auditPath } : {}),
+    issueClientCertificate: (subject, validity) => certs.issueClientCert(subject, validity),
     async stop() {
       deps.closing = true;
       for (const close of deps.streams) close();
