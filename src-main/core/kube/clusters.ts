@@ -21,16 +21,19 @@ export class ClusterCaches {
   async cache(context: string): Promise<WatchCache> {
     let cache = this.caches.get(context);
     if (cache) return cache;
-    const first = await this.connections.client(context); // throws for an unusable context
+    let latest = await this.connections.client(context); // throws for an unusable context
     const connections = this.connections;
     const client: WatchClient = {
       context,
-      server: first.server,
+      server: latest.server,
       async send(req: KubeRequest): Promise<IncomingMessage> {
-        return (await connections.client(context)).send(req);
+        latest = await connections.client(context);
+        return latest.send(req);
       },
-      credentialKind: () => first.credentialKind(),
-      execCommand: () => first.execCommand(),
+      // Errors are explained with the credential the failed request used.
+      credentialKind: () => latest.credentialKind(),
+      execCommand: () => latest.execCommand(),
+      credentialDetails: () => latest.credentialDetails(),
     };
     cache = this.caches.get(context) ?? new WatchCache(client, { telemetry: this.telemetry });
     this.caches.set(context, cache);

@@ -1,12 +1,16 @@
 // HTTP access to one kubeconfig context's API server. Authentication (tokens, client certs,
-// basic auth, exec plugins, OIDC, proxy-url, CA, insecure-skip-tls-verify) comes from
-// @kubernetes/client-node's KubeConfig; requests themselves go through node:http(s) so lists and
-// watches can be streamed and parsed without building typed models for 100k objects.
+// basic auth, exec plugins, proxy-url, CA, insecure-skip-tls-verify) comes from
+// @kubernetes/client-node's KubeConfig, except OIDC id-token refresh (oidc-credential.ts);
+// requests themselves go through node:http(s) so lists and watches can be streamed and parsed
+// without building typed models for 100k objects.
 import { KubeConfig } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { MergedKubeconfig } from './kubeconfig';
-import { classifyNetworkError, KubeApiError, statusError } from './kube-errors';
+import { classifyNetworkError, KubeApiError, statusError, type CredentialDetails } from './kube-errors';
+import { OidcCredential } from './oidc-credential';
 
 export interface KubeRequest {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,18 +53,30 @@ export function kubeConfigFor(merged: MergedKubeconfig, contextName: string): Ku
 
 export class KubeClient {
   readonly server: string;
+  /** proxy-url of the cluster, when requests go through an HTTP CONNECT or SOCKS proxy. */
+  readonly proxy: string | undefined;
+  private readonly oidc: OidcCredential | undefined;
 
   constructor(
     readonly context: string,
     private readonly kc: KubeConfig,
   ) {
-    const server = kc.getCurrentCluster()?.server;
+    const cluster = kc.getCurrentCluster();
+    const server = cluster?.server;
     if (!server) throw new Error(`cluster of context "${context}" has no server URL`);
     this.server = server.replace(/\/+$/, '');
+    this.proxy = cluster.proxyUrl || undefined;
+    const user = kc.getCurrentUser();
+    if (user?.authProvider?.name === 'oidc') {
+      // Orrery supplies the id-token itself; client-node must not try (its refresh is broken).
+      this.oidc = new OidcCredential(context, { ...(user.authProvider.config as Record<string, string | undefined>) });
+      kc.users = kc.users.map((u) => (u === user ? { ...u, authProvider: undefined } : u));
+    }
   }
 
   /** What kind of credential the context uses, for advice when the server rejects it. */
   credentialKind(): 'exec' | 'oidc' | 'token' | 'client-certificate' | 'basic' | 'none' {
+    if (this.oidc) return 'oidc';
     const user = this.kc.getCurrentUser();
     if (!user) return 'none';
     if (user.exec) return 'exec';
@@ -69,6 +85,22 @@ export class KubeClient {
     if (user.certData || user.certFile) return 'client-certificate';
     if (user.username) return 'basic';
     return 'none';
+  }
+
+  /** Facts about the credential for explaining a rejection: certificate validity, token expiry. */
+  credentialDetails(): CredentialDetails {
+    const details: CredentialDetails = {};
+    if (this.oidc) details.oidc = this.oidc.facts();
+    const user = this.kc.getCurrentUser();
+    if (user?.certData || user?.certFile) {
+      try {
+        const cert = new X509Certificate(user.certFile ? readFileSync(user.certFile) : Buffer.from(user.certData!, 'base64'));
+        details.clientCertificate = { subject: cert.subject.replace(/\n/g, ', '), issuer: cert.issuer.replace(/\n/g, ', '), notBefore: new Date(cert.validFrom), notAfter: new Date(cert.validTo) };
+      } catch (err) {
+        details.clientCertificate = { unreadable: (err as Error).message };
+      }
+    }
+    return details;
   }
 
   execCommand(): string | undefined {
@@ -86,7 +118,9 @@ export class KubeClient {
     };
     try {
       await this.kc.applyToHTTPSOptions(opts);
+      if (this.oidc) opts.headers.Authorization = `Bearer ${await this.oidc.token()}`;
     } catch (err) {
+      if (err instanceof KubeApiError) throw err;
       throw new KubeApiError('unauthorized', `could not obtain credentials for context "${this.context}": ${(err as Error).message}`, { cause: err });
     }
     let payload: string | undefined;
@@ -101,7 +135,7 @@ export class KubeClient {
       if (req.timeoutMs) {
         request.setTimeout(req.timeoutMs, () => request.destroy(Object.assign(new Error(`no response within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       }
-      request.on('error', (err) => reject(req.signal?.aborted ? err : classifyNetworkError(err, this.server)));
+      request.on('error', (err) => reject(req.signal?.aborted ? err : classifyNetworkError(err, this.server, this.proxy)));
       request.end(payload);
     });
   }

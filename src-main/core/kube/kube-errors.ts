@@ -37,8 +37,22 @@ const tlsCodes = new Set([
   'EPROTO',
 ]);
 
-export function classifyNetworkError(err: Error & { code?: string }, server: string): KubeApiError {
+/** Facts about a context's credential that explain why a server rejects it. */
+export interface CredentialDetails {
+  clientCertificate?: { subject: string; issuer: string; notBefore: Date; notAfter: Date } | { unreadable: string };
+  oidc?: { issuer?: string; expiresAt?: Date; hasRefreshToken: boolean };
+}
+
+/** `proxy` is the cluster's proxy-url: with one, every connection goes to the proxy first. */
+export function classifyNetworkError(err: Error & { code?: string }, server: string, proxy?: string): KubeApiError {
   const code = err.code ?? '';
+  // hpagent (client-node's CONNECT proxy agent) reports a refused tunnel as "Bad response: <status>".
+  const tunnel = proxy ? /^Bad response: (\d+)/.exec(err.message) : null;
+  if (proxy && tunnel) {
+    const status = Number(tunnel[1]);
+    const hint = status === 407 ? ' (proxy authentication required: put the user and password in proxy-url)' : status === 502 || status === 503 || status === 504 ? ' (the proxy could not reach the server)' : '';
+    return new KubeApiError('unreachable', `cannot reach ${server} through the proxy ${proxy}: the proxy answered ${status} to CONNECT${hint}`, { cause: err });
+  }
   if (tlsCodes.has(code) || /certificate|SSL|TLS/i.test(err.message)) {
     const advice =
       code === 'CERT_HAS_EXPIRED'
@@ -57,7 +71,10 @@ export function classifyNetworkError(err: Error & { code?: string }, server: str
     ENETUNREACH: 'network unreachable',
     ECONNRESET: 'connection reset by the server or a proxy',
   };
-  return new KubeApiError('unreachable', `cannot reach ${server}: ${why[code] ?? err.message}${code && !why[code] ? ` (${code})` : ''}`, { cause: err });
+  const reason = `${why[code] ?? err.message}${code && !why[code] ? ` (${code})` : ''}`;
+  // Connecting at all goes to the proxy, so a connect-level failure is the proxy's.
+  if (proxy) return new KubeApiError('unreachable', `cannot reach ${server} through the proxy ${proxy}: ${code === 'ECONNRESET' ? '' : 'the proxy: '}${reason}`, { cause: err });
+  return new KubeApiError('unreachable', `cannot reach ${server}: ${reason}`, { cause: err });
 }
 
 function parseStatus(body: string): KubeStatus | undefined {
@@ -78,6 +95,23 @@ interface ClientFacts {
   server: string;
   credentialKind(): string;
   execCommand(): string | undefined;
+  credentialDetails?(): CredentialDetails;
+}
+
+function certificateAdvice(cert: CredentialDetails['clientCertificate'], now = new Date()): string {
+  if (!cert) return 'the client certificate was rejected (expired, or signed by a CA the server does not trust): renew it';
+  if ('unreadable' in cert) return `the client certificate in the kubeconfig cannot be read (${cert.unreadable}): fix client-certificate(-data)`;
+  const cn = /(?:^|, )CN=([^,]*)/.exec(cert.subject)?.[1];
+  const who = cn ? ` (CN=${cn})` : '';
+  const renew = "renew it (re-run your cluster's credential command, or ask the cluster administrator for a new one)";
+  if (cert.notAfter < now) return `the client certificate${who} expired at ${cert.notAfter.toISOString()}: ${renew}`;
+  if (cert.notBefore > now) return `the client certificate${who} is not valid before ${cert.notBefore.toISOString()} (check this machine's clock)`;
+  return `the client certificate${who} was rejected: it is valid until ${cert.notAfter.toISOString()}, so its issuer (${cert.issuer}) is probably not a CA this server trusts for client certificates: get one signed by the cluster's client CA`;
+}
+
+function oidcAdvice(oidc: CredentialDetails['oidc']): string {
+  const until = oidc?.expiresAt ? ` (valid until ${oidc.expiresAt.toISOString()}${oidc.issuer ? `, from ${oidc.issuer}` : ''})` : '';
+  return `the server rejected the OIDC id-token${until}: the server may trust another issuer or client-id, or the token was revoked. Log in again with your identity provider (e.g. \`kubectl oidc-login get-token\`, kubelogin) to get a new one`;
 }
 
 function refreshAdvice(client: ClientFacts): string {
@@ -85,16 +119,23 @@ function refreshAdvice(client: ClientFacts): string {
     case 'exec':
       return `the exec credential plugin (${client.execCommand()}) returned a credential the server rejected: run it by hand to check it works, or log in again (e.g. aws sso login, gcloud auth login, az login)`;
     case 'oidc':
-      return 'the OIDC token was rejected: log in again with your identity provider to refresh it';
+      return oidcAdvice(client.credentialDetails?.().oidc);
     case 'token':
       return 'the bearer token in the kubeconfig is expired or revoked: get a new one and update the kubeconfig';
     case 'client-certificate':
-      return 'the client certificate was rejected (expired, or signed by a CA the server does not trust): renew it';
+      return certificateAdvice(client.credentialDetails?.().clientCertificate);
     case 'basic':
-      return 'the username/password were rejected';
+      return 'the server rejected the username/password. Kubernetes removed basic authentication in 1.19, so current API servers refuse it whatever the password: switch this kubeconfig user to a token, client certificate or exec plugin (only if this server is older or still configured for basic auth is the password simply wrong)';
     default:
       return 'the kubeconfig user has no credentials: add a token, certificate or exec plugin';
   }
+}
+
+/** A 403 for system:anonymous means the credentials were not recognized at all (not a missing permission). */
+function anonymousAdvice(serverMessage: string, client: ClientFacts): string {
+  if (!/User "system:anonymous"/.test(serverMessage) || client.credentialKind() === 'none') return '';
+  const basic = client.credentialKind() === 'basic' ? ': API servers since Kubernetes 1.19 ignore basic authentication (username/password); use a token, client certificate or exec plugin' : '';
+  return ` The server treated the request as anonymous, so it did not recognize the kubeconfig's credentials${basic}.`;
 }
 
 export function statusError(status: number, body: string, req: ErrorContext, client: ClientFacts): KubeApiError {
@@ -107,7 +148,7 @@ export function statusError(status: number, body: string, req: ErrorContext, cli
     case 401:
       return new KubeApiError('unauthorized', `401 Unauthorized from ${client.server} (context "${client.context}"): ${refreshAdvice(client)}`, extra);
     case 403:
-      return new KubeApiError('forbidden', `403 Forbidden: not allowed to ${what}. ${serverMessage}`, extra);
+      return new KubeApiError('forbidden', `403 Forbidden: not allowed to ${what}. ${serverMessage}${anonymousAdvice(serverMessage, client)}`, extra);
     case 404:
       return new KubeApiError('not-found', `404 Not Found: ${what}: ${serverMessage}`, extra);
     case 409:

@@ -125,6 +125,10 @@ function mergeList(
         if (typeof p === 'string' && p !== '' && !isAbsolute(p)) value[key] = resolve(dir, p);
       }
     }
+    // The OIDC provider's CA file, likewise relative to the kubeconfig.
+    const provider = value['auth-provider'] as { config?: Entry } | undefined;
+    const idpCa = provider?.config?.['idp-certificate-authority'];
+    if (typeof idpCa === 'string' && idpCa !== '' && !isAbsolute(idpCa)) value['auth-provider'] = { ...provider, config: { ...provider!.config, 'idp-certificate-authority': resolve(dir, idpCa) } };
     into.set(name, { name, value, file: path });
   });
 }

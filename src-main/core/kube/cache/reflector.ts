@@ -5,7 +5,7 @@
 // and every state it is in is reported.
 import type { IncomingMessage } from 'node:http';
 import { readBody, type KubeRequest } from '../kube-client';
-import { classifyNetworkError, KubeApiError, statusError, type KubeStatus } from '../kube-errors';
+import { classifyNetworkError, KubeApiError, statusError, type CredentialDetails, type KubeStatus } from '../kube-errors';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './backoff';
 import { JsonLineSplitter } from './json-lines';
 import { apiPath, isKubeObject, isRecord, resourceName, type KubeObject, type ResourceId, type WatchEventType } from './types';
@@ -17,6 +17,7 @@ export interface WatchClient {
   send(req: KubeRequest): Promise<IncomingMessage>;
   credentialKind(): string;
   execCommand(): string | undefined;
+  credentialDetails?(): CredentialDetails;
 }
 
 /** Where listed and watched objects go (an ObjectStore). */
