@@ -56,7 +56,10 @@ export function toChartSeries(matrix: MatrixSeries[], opts: { stepS?: number; le
       points[o++] = Number.isFinite(n) ? n : NaN;
       prev = ms;
     }
-    return { key: seriesKey(s.metric), name: legendName(s.metric, opts.legend), labels: s.metric, points };
+    // A panel's queries may each give one label-less series ("requests", "limits"): the legend
+    // template is part of the identity, so they do not share a key or a color.
+    const key = opts.legend ? `${opts.legend}${seriesKey(s.metric)}` : seriesKey(s.metric);
+    return { key, name: legendName(s.metric, opts.legend), labels: s.metric, points };
   });
 }
 
