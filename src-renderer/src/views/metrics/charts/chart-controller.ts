@@ -39,7 +39,7 @@ export class ChartController {
   update(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme, since = performance.now()): void {
     this.pendingSince = since;
     // notMerge: series that left the result must leave the chart too.
-    this.chart.setOption(buildChartOption(series, hidden, config, theme), { notMerge: true, lazyUpdate: false });
+    this.chart.setOption(buildChartOption(series, hidden, { widthPx: this.chart.getWidth(), ...config }, theme), { notMerge: true, lazyUpdate: false });
     // Dragging always brushes the x axis; re-armed after every setOption (which resets it).
     this.chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
   }

@@ -1,6 +1,7 @@
 // Turns series, a unit and the theme into one echarts option. Pure: the same inputs give the
 // same option, so a refresh with new data keeps colors, hidden series and axes as they were.
 import { seriesColor } from './colors';
+import { lttb } from './lttb';
 import type { ChartOption, LineSeriesOption } from './echarts';
 import type { ChartSeries } from './series';
 import { formatValue, type Unit } from './units';
@@ -30,6 +31,30 @@ export interface ChartConfig {
   annotations?: Annotation[];
   /** Tooltip rows shown at most (sorted by value); the rest are counted. */
   tooltipRows?: number;
+  /** Width of the chart in px, for the point budget (default 1000). */
+  widthPx?: number;
+}
+
+/** Points drawn at most over all series; beyond it each series is downsampled (LTTB). */
+const POINT_BUDGET = 100_000;
+
+/**
+ * How many points a series keeps: one per pixel when few series share the chart; with many,
+ * the budget is shared, but never below one per 4 pixels (a line still shows its shape).
+ */
+export function pointsPerSeries(series: number, widthPx: number): number {
+  return Math.max(Math.round(widthPx / 4), Math.min(widthPx, Math.floor(POINT_BUDGET / Math.max(1, series))));
+}
+
+const sampled = new WeakMap<Float64Array, { cap: number; points: Float64Array }>();
+
+function downsample(points: Float64Array, cap: number): Float64Array {
+  if (points.length / 2 <= cap) return points;
+  const hit = sampled.get(points);
+  if (hit?.cap === cap) return hit.points;
+  const out = lttb(points, cap);
+  sampled.set(points, { cap, points: out });
+  return out;
 }
 
 export const annotationColors: Record<Annotation['kind'], string> = { rollout: '#8b5cf6', restart: '#ef4444', event: '#f59e0b' };
@@ -112,7 +137,8 @@ function annotationSeries(list: Annotation[], theme: ChartTheme): LineSeriesOpti
 
 export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme): ChartOption {
   const visible = series.filter((s) => !hidden.has(s.key));
-  const points = visible.reduce((n, s) => n + s.points.length / 2, 0);
+  const cap = pointsPerSeries(visible.length, config.widthPx ?? 1000);
+  const points = visible.reduce((n, s) => n + Math.min(cap, s.points.length / 2), 0);
   const lines: LineSeriesOption[] = visible.map((s) => {
     const color = seriesColor(s.key, theme.mode);
     return {
@@ -120,7 +146,7 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
       name: s.name,
       type: 'line',
       // Interleaved [x, y] in a Float64Array: echarts reads it as typed-array source.
-      data: s.points as unknown as LineSeriesOption['data'],
+      data: downsample(s.points, cap) as unknown as LineSeriesOption['data'],
       dimensions: ['x', 'y'],
       color,
       // The axis tooltip does not need per-series hit testing.
@@ -128,7 +154,7 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
       showSymbol: false,
       symbol: 'circle',
       symbolSize: 4,
-      // Many points per pixel column: keep the shape (peaks and troughs), drop the rest.
+      // Still more points than pixels (a narrow chart): echarts samples the rest the same way.
       sampling: 'lttb',
       connectNulls: false,
       lineStyle: { width: 1.25 },

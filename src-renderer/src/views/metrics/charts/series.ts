@@ -40,20 +40,23 @@ export function toChartSeries(matrix: MatrixSeries[], opts: { stepS?: number; le
   const gapMs = opts.stepS ? opts.stepS * 1500 : Infinity;
   return matrix.map((s) => {
     const values = s.values;
+    const n = values.length;
     let gaps = 0;
-    for (let i = 1; i < values.length; i++) if ((values[i]![0] - values[i - 1]![0]) * 1000 > gapMs) gaps++;
-    const points = new Float64Array((values.length + gaps) * 2);
+    for (let i = 1; i < n; i++) if ((values[i]![0] - values[i - 1]![0]) * 1000 > gapMs) gaps++;
+    const points = new Float64Array((n + gaps) * 2);
     let o = 0;
     let prev = NaN;
-    for (const [t, v] of values) {
-      const ms = t * 1000;
+    // Indexed loops, no destructuring: this runs for every sample of every series.
+    for (let i = 0; i < n; i++) {
+      const sample = values[i]!;
+      const ms = sample[0] * 1000;
       if (ms - prev > gapMs) {
         points[o++] = prev + (ms - prev) / 2;
         points[o++] = NaN;
       }
-      const n = +v;
+      const v = +sample[1];
       points[o++] = ms;
-      points[o++] = Number.isFinite(n) ? n : NaN;
+      points[o++] = v - v === 0 ? v : NaN; // finite only
       prev = ms;
     }
     // A panel's queries may each give one label-less series ("requests", "limits"): the legend
