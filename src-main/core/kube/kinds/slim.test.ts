@@ -25,6 +25,8 @@ describe('slimPod', () => {
     expect(slim.spec.tolerations).toBeUndefined();
     expect(slim.spec.containers[0]).toEqual({ name: 'c', image: 'img' });
     expect(slim.metadata.ownerReferences).toHaveLength(1);
+    // Resources are summed to four numbers: requests cpu/memory, limits cpu/memory (NaN: none).
+    expect(slim.spec.resourceTotals).toEqual([0.1, NaN, NaN, NaN]);
     // The list row and health are the same for the slim and the full pod.
     expect(toRow(findKind('pods')!, slim)).toEqual(toRow(findKind('pods')!, pod()));
     expect(healthOf('Pod', slim)).toEqual(healthOf('Pod', pod()));

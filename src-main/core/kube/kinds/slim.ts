@@ -3,6 +3,7 @@
 // volumes, env, probes, resources...). Detail pages fetch the full object when they open.
 import type { KubeObject } from '../cache/types';
 import { stripHeavyMetadata } from '../cache/store';
+import { resourceTotals } from './pod-resources';
 
 type Json = Record<string, unknown>;
 
@@ -29,6 +30,9 @@ export function slimPod(obj: KubeObject): KubeObject {
   if (meta.ownerReferences) meta.ownerReferences = pickAll(meta.ownerReferences, keepOwnerRef) as unknown as typeof meta.ownerReferences;
   const spec = pick(obj.spec, keepSpec);
   if (spec) {
+    // Containers' resources are dropped; their CPU/memory request and limit totals are kept
+    // (four numbers) for usage charts.
+    spec.resourceTotals = resourceTotals(obj.spec);
     if (spec.containers) spec.containers = pickAll(spec.containers, keepContainer);
     if (spec.initContainers) spec.initContainers = pickAll(spec.initContainers, keepContainer);
     if (spec.ephemeralContainers) spec.ephemeralContainers = pickAll(spec.ephemeralContainers, keepContainer);
