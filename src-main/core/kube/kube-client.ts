@@ -6,8 +6,9 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { createSecureContext, type SecureContext } from 'node:tls';
 import type { MergedKubeconfig } from './kubeconfig';
 import { classifyNetworkError, KubeApiError, statusError, type CredentialDetails } from './kube-errors';
 import { OidcCredential } from './oidc-credential';
@@ -56,6 +57,7 @@ export class KubeClient {
   /** proxy-url of the cluster, when requests go through an HTTP CONNECT or SOCKS proxy. */
   readonly proxy: string | undefined;
   private readonly oidc: OidcCredential | undefined;
+  private tls: { id: string; context: SecureContext } | undefined;
 
   constructor(
     readonly context: string,
@@ -112,7 +114,7 @@ export class KubeClient {
   async send(req: KubeRequest): Promise<IncomingMessage> {
     const url = new URL(this.server + req.path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const opts: RequestOptions & { headers: Record<string, string> } = {
+    const opts: RequestOptions & { headers: Record<string, string>; secureContext?: SecureContext } = {
       method: req.method ?? 'GET',
       headers: { Accept: 'application/json', 'User-Agent': 'orrery', ...req.headers },
     };
@@ -129,6 +131,7 @@ export class KubeClient {
       opts.headers['Content-Type'] ??= 'application/json';
       opts.headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
+    if (url.protocol === 'https:' && !this.proxy) opts.secureContext = this.secureContext(opts);
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       const request = send(url, { ...opts, signal: req.signal }, resolve);
@@ -138,6 +141,16 @@ export class KubeClient {
       request.on('error', (err) => reject(req.signal?.aborted ? err : classifyNetworkError(err, this.server, this.proxy)));
       request.end(payload);
     });
+  }
+
+  /**
+   * One TLS context per set of credentials: without it node builds one (parsing the CA and the
+   * client key) for every connection, and a log view opens hundreds at once.
+   */
+  private secureContext(o: RequestOptions): SecureContext {
+    const id = [o.ca, o.cert, o.key, o.pfx, o.passphrase].map((v) => (v === undefined ? '' : String(v))).join('\0');
+    if (this.tls?.id !== id) this.tls = { id, context: createSecureContext({ ca: o.ca, cert: o.cert, key: o.key, pfx: o.pfx, passphrase: o.passphrase }) };
+    return this.tls.context;
   }
 
   /** A request whose answer is one JSON document; non-2xx answers become KubeApiErrors. */
