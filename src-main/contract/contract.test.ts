@@ -15,6 +15,8 @@ const testApi = {
   forever: stream<number>('fail')(z.object({})),
   /** Items are batches; flow control counts their elements. */
   batches: stream<number[]>('fail', { weight: (b) => b.length, maxItemsPerFrame: 100, highWater: 300, maxBuffered: 10_000 })(z.object({})),
+  /** 'S…' items are snapshots of state. */
+  states: stream<string>('fail', { snapshot: (i) => i.startsWith('S') })(z.object({})),
 };
 type TestApi = typeof testApi;
 
@@ -67,6 +69,7 @@ const baseHandlers: Handlers<TestApi> = {
     sink.signal.addEventListener('abort', () => clearInterval(timer));
   },
   batches: () => {},
+  states: () => {},
 };
 
 describe('procedures', () => {
@@ -288,6 +291,29 @@ describe('weighted streams', () => {
     // Frames carry at most 100 elements: two batches of 50.
     const frames = sent.filter((m) => m.t === 'data') as Array<{ items: number[][] }>;
     expect(Math.max(...frames.map((f) => f.items.reduce((n, b) => n + b.length, 0)))).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('snapshot items', () => {
+  it('go out ahead of queued items, the latest replacing one still waiting', async () => {
+    const { client, sent } = setup(
+      {
+        ...baseHandlers,
+        states: (_i, sink) => {
+          for (let i = 1; i <= 6; i++) sink.push(`line ${i}`);
+          sink.push('S1');
+          sink.push('S2');
+          sink.push('line 7');
+          sink.end();
+        },
+      },
+      { window: 1, maxItemsPerFrame: 2 },
+    );
+    const got: string[] = [];
+    await new Promise<void>((resolve, reject) => client.subscribe('states', {}, { onData: (items) => got.push(...items), onEnd: resolve, onError: reject }));
+    expect(got).toEqual(['S2', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6', 'line 7']);
+    // A snapshot does not count against the frame's budget of ordinary items.
+    expect((sent.find((m) => m.t === 'data') as { items: string[] }).items).toEqual(['S2', 'line 1', 'line 2']);
   });
 });
 

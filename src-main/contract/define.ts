@@ -21,6 +21,12 @@ export type OverflowPolicy =
 export interface StreamFlow<T> {
   // Method syntax keeps StreamDef<I, T> assignable to StreamDef<I, unknown> (bivariant).
   weight?(item: T): number;
+  /**
+   * True for an item that is a full snapshot of state whose order against the other items does
+   * not matter (e.g. the log streams' states): it goes out at the front of the next frame instead
+   * of behind everything queued, and replaces a snapshot still waiting.
+   */
+  snapshot?(item: T): boolean;
   maxItemsPerFrame?: number;
   highWater?: number;
   maxBuffered?: number;

@@ -2,7 +2,7 @@
 // streams with batching (one frame per `frameMs`) and flow control (at most `window` frames
 // in flight, a bounded item buffer per stream). Transport-agnostic: WebSocket and IPC share it.
 import type { z } from 'zod';
-import type { ApiDefinition, ItemOf, OutputOf, ParsedInputOf, ProcedureNames, StreamNames } from './define';
+import type { ApiDefinition, ItemOf, OutputOf, ParsedInputOf, ProcedureNames, StreamFlow, StreamNames } from './define';
 import { ContractError, toWireError } from './errors';
 import { clientMessageSchema, type ClientMessage, type ServerMessage, type Transport } from './messages';
 import { RawJson } from './raw-json';
@@ -150,7 +150,7 @@ export function serveConnection<A extends ApiDefinition>(
     }
     const flow = def.kind === 'stream' ? def.flow : undefined;
     const limits = { ...opts, ...(flow?.maxItemsPerFrame ? { maxItemsPerFrame: flow.maxItemsPerFrame } : {}), ...(flow?.highWater ? { highWater: flow.highWater } : {}), ...(flow?.maxBuffered ? { maxBuffered: flow.maxBuffered } : {}) };
-    const stream = new OutgoingStream(message.id, message.stream, def.kind === 'stream' ? def.overflow : 'fail', limits, flow?.weight as ((item: unknown) => number) | undefined, send, () => {
+    const stream = new OutgoingStream(message.id, message.stream, def.kind === 'stream' ? def.overflow : 'fail', limits, flow as StreamFlow<unknown> | undefined, send, () => {
       streams.delete(message.id);
       opts.observer?.streamClosed?.(message.stream);
     });
@@ -194,7 +194,7 @@ class OutgoingStream {
     private readonly name: string,
     private readonly overflow: 'drop-oldest' | 'fail',
     private readonly opts: Required<Omit<ServeOptions, 'observer'>>,
-    private readonly weigh: ((item: unknown) => number) | undefined,
+    private readonly flow: StreamFlow<unknown> | undefined,
     private readonly send: (m: ServerMessage) => void,
     private readonly onClosed: () => void,
   ) {
@@ -210,10 +210,17 @@ class OutgoingStream {
   /** What the buffer holds, in the stream's flow units (items, or e.g. log lines). */
   private buffered = 0;
   private weights: number[] = [];
+  /** The latest snapshot item not sent yet (see StreamFlow.snapshot). */
+  private snapshot: { item: unknown } | undefined;
 
   private push(item: unknown): boolean {
     if (this.closed || this.finishing) return false;
-    const weight = this.weigh ? Math.max(1, this.weigh(item)) : 1;
+    if (this.flow?.snapshot?.(item)) {
+      this.snapshot = { item };
+      this.schedule();
+      return this.buffered < this.opts.highWater;
+    }
+    const weight = this.flow?.weight ? Math.max(1, this.flow.weight(item)) : 1;
     this.buffer.push(item);
     this.weights.push(weight);
     this.buffered += weight;
@@ -256,12 +263,16 @@ class OutgoingStream {
 
   private flush() {
     if (this.closed) return;
-    while (this.buffer.length > 0 && this.unacked < this.opts.window) {
+    while ((this.buffer.length > 0 || this.snapshot) && this.unacked < this.opts.window) {
       // Take items up to the frame's budget (at least one, however heavy).
       let count = 0;
       let weight = 0;
       while (count < this.buffer.length && (count === 0 || weight + this.weights[count]! <= this.opts.maxItemsPerFrame)) weight += this.weights[count++]!;
-      const items = count === this.buffer.length ? this.buffer : this.buffer.slice(0, count);
+      let items = count === this.buffer.length ? this.buffer : this.buffer.slice(0, count);
+      if (this.snapshot) {
+        items = [this.snapshot.item, ...items];
+        this.snapshot = undefined;
+      }
       this.buffer = items === this.buffer ? [] : this.buffer.slice(count);
       this.weights = count === this.weights.length ? [] : this.weights.slice(count);
       this.buffered -= weight;
@@ -278,7 +289,7 @@ class OutgoingStream {
       this.drainWaiters = [];
       for (const resolve of waiters) resolve();
     }
-    if (this.buffer.length === 0 && this.finishing) this.close(this.finishing);
+    if (this.buffer.length === 0 && !this.snapshot && this.finishing) this.close(this.finishing);
   }
 
   ack(seq: number) {
@@ -315,6 +326,7 @@ class OutgoingStream {
     this.buffer = [];
     this.weights = [];
     this.buffered = 0;
+    this.snapshot = undefined;
     this.abort.abort();
     for (const resolve of this.drainWaiters) resolve();
     this.drainWaiters = [];
