@@ -2,7 +2,7 @@
 // (shift-click shows only that one). Colors come from the series' labels, so they do not move
 // when the data refreshes; hidden series stay hidden across refreshes for the same reason.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { seriesColor } from './colors';
+import { assignColors } from './colors';
 import { ChartController } from './chart-controller';
 import type { Annotation } from './chart-options';
 import { useChartTheme } from './chart-theme';
@@ -64,7 +64,10 @@ export function TimeSeriesChart({ series, unit, start, end, stacked, annotations
       return next;
     });
 
-  const legendRows = useMemo(() => series.map((s) => ({ key: s.key, name: s.name, last: lastValue(s) })), [series]);
+  const legendRows = useMemo(() => {
+    const colors = assignColors(series.map((s) => s.key), theme.mode);
+    return series.map((s) => ({ key: s.key, name: s.name, last: lastValue(s), color: colors.get(s.key)! }));
+  }, [series, theme.mode]);
 
   return (
     <div className="ts-chart" data-testid={testId} data-series={series.length} data-rendered-ms={renderedMs}>
@@ -74,7 +77,7 @@ export function TimeSeriesChart({ series, unit, start, end, stacked, annotations
           {legendRows.map((row) => (
             <li key={row.key} className={hidden.has(row.key) ? 'off' : undefined}>
               <button type="button" className="ts-legend-item" title={`${row.name}\nClick: show/hide · Shift-click: only this`} aria-pressed={!hidden.has(row.key)} onClick={(e) => toggle(row.key, e.shiftKey || e.metaKey || e.ctrlKey)}>
-                <span className="swatch" style={{ background: seriesColor(row.key, theme.mode) }} />
+                <span className="swatch" style={{ background: row.color }} />
                 <span className="ts-legend-name">{row.name}</span>
                 <span className="ts-legend-value">{formatValue(row.last, unit)}</span>
               </button>

@@ -1,6 +1,6 @@
 // Turns series, a unit and the theme into one echarts option. Pure: the same inputs give the
 // same option, so a refresh with new data keeps colors, hidden series and axes as they were.
-import { seriesColor } from './colors';
+import { assignColors } from './colors';
 import { lttb } from './lttb';
 import type { ChartOption, LineSeriesOption } from './echarts';
 import type { ChartSeries } from './series';
@@ -119,9 +119,10 @@ function annotationSeries(list: Annotation[], theme: ChartTheme): LineSeriesOpti
       symbol: 'none',
       silent: false,
       animation: false,
-      label: { show: true, position: 'insideEndTop', color: theme.muted, fontSize: 10, formatter: (p) => String((p as { name?: string }).name ?? '') },
+      // The line says what kind of event; its full text is in the tooltip.
+      label: { show: true, position: 'insideEndTop', color: theme.muted, fontSize: 10, formatter: (p) => String((p as { data?: { kind?: string } }).data?.kind ?? '') },
       tooltip: { show: true, trigger: 'item', formatter: (p) => String((p as { name?: string }).name ?? '') },
-      data: lines.map((a) => ({ xAxis: a.time, name: a.title, lineStyle: { color: annotationColors[a.kind], type: 'dashed', width: 1 } })),
+      data: lines.map((a) => ({ xAxis: a.time, name: a.title, kind: a.kind, lineStyle: { color: annotationColors[a.kind], type: 'dashed', width: 1 } })),
     },
     markArea: {
       silent: false,
@@ -139,8 +140,10 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
   const visible = series.filter((s) => !hidden.has(s.key));
   const cap = pointsPerSeries(visible.length, config.widthPx ?? 1000);
   const points = visible.reduce((n, s) => n + Math.min(cap, s.points.length / 2), 0);
+  // Colors over all series, hidden ones too: hiding one never recolors the others.
+  const colors = assignColors(series.map((s) => s.key), theme.mode);
   const lines: LineSeriesOption[] = visible.map((s) => {
-    const color = seriesColor(s.key, theme.mode);
+    const color = colors.get(s.key)!;
     return {
       id: s.key,
       name: s.name,

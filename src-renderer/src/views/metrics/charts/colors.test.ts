@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { palettes, seriesColor, seriesKey } from './colors';
+import { assignColors, palettes, seriesColor, seriesKey } from './colors';
 
 describe('series colors', () => {
   it('keys a series by its labels in name order', () => {
@@ -14,5 +14,11 @@ describe('series colors', () => {
   it('spreads many series over the palette', () => {
     const used = new Set(Array.from({ length: 200 }, (_, i) => seriesColor(seriesKey({ pod: `pod-${i}` }), 'light')));
     expect(used.size).toBe(palettes.light.length);
+  });
+  it('gives every series of a small chart its own color, the same on every refresh', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => seriesKey({ pod: `cart-${i}` }));
+    const a = assignColors(keys, 'light');
+    expect(new Set(a.values()).size).toBe(12);
+    expect(assignColors([...keys].reverse(), 'light')).toEqual(a);
   });
 });

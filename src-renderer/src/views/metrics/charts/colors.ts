@@ -1,10 +1,11 @@
 // One color per series, chosen from its labels: the same series keeps its color across
 // refreshes, range changes and other series coming or going (echarts' default assigns by order).
 
-/** 20 hues that stay apart; light and dark variants share indexes so a series keeps its hue. */
+/** 20 colors that stay apart (d3's category10 and a second, deeper ten); the dark variants are
+ *  lighter versions at the same indexes, so a series keeps its hue when the theme changes. */
 export const palettes = {
-  light: ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#ea580c', '#4f46e5', '#0d9488', '#be123c', '#ca8a04', '#9333ea', '#0284c7', '#c026d3', '#059669', '#b45309', '#475569', '#e11d48'],
-  dark: ['#60a5fa', '#f87171', '#4ade80', '#fbbf24', '#a78bfa', '#22d3ee', '#f472b6', '#a3e635', '#fb923c', '#818cf8', '#2dd4bf', '#fb7185', '#facc15', '#c084fc', '#38bdf8', '#e879f9', '#34d399', '#f59e0b', '#94a3b8', '#f43f5e'],
+  light: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#e6550d', '#637939', '#843c39', '#7b4173', '#3182bd', '#c49c94', '#31a354', '#ad494a', '#de9ed6'],
+  dark: ['#5fa2dd', '#ffa04d', '#5cc85c', '#ef5b5b', '#b395d8', '#c09a8f', '#f19cd6', '#b0b0b0', '#dcdc4a', '#4fd8e6', '#8c91e0', '#ff8a4d', '#a5c26b', '#d98b88', '#c98ac2', '#74b1e8', '#e0c4bd', '#6fd08a', '#e08d8e', '#f0c6ec'],
 } as const;
 
 /** The series' identity: its labels in name order, as PromQL prints them. */
@@ -26,4 +27,26 @@ export function hash(text: string): number {
 export function seriesColor(key: string, theme: 'light' | 'dark'): string {
   const palette = palettes[theme];
   return palette[hash(key) % palette.length]!;
+}
+
+/**
+ * Colors for a chart's series: each its hashed color, except that when two series of the same
+ * chart land on one color and a free one exists, the later key (in key order) takes the next
+ * free color. The same set of series always gets the same colors.
+ */
+export function assignColors(keys: string[], theme: 'light' | 'dark'): Map<string, string> {
+  const palette = palettes[theme];
+  const out = new Map<string, string>();
+  if (keys.length > palette.length) {
+    for (const k of keys) out.set(k, seriesColor(k, theme));
+    return out;
+  }
+  const taken = new Set<number>();
+  for (const k of [...keys].sort()) {
+    let i = hash(k) % palette.length;
+    while (taken.has(i)) i = (i + 1) % palette.length;
+    taken.add(i);
+    out.set(k, palette[i]!);
+  }
+  return out;
 }

@@ -2,12 +2,17 @@
 // linting, completion of functions, metric names, labels and values from the server through
 // Orrery's contract). Enter runs the query, Shift+Enter adds a line. A server error's position
 // is underlined in place until the text changes.
+//
+// The editor lives in a shadow root. CodeMirror injects its styles at run time; on a document it
+// does so with a <style> element, which the CSP (style-src 'self', no 'unsafe-inline') blocks,
+// while in a shadow root it uses a constructed stylesheet (adoptedStyleSheets), which CSP allows.
+// Colors are CSS variables, which inherit into the shadow tree, so the theme still applies.
 import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
-import { syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
 import { Decoration, EditorView, keymap, placeholder as placeholderExt, type DecorationSet } from '@codemirror/view';
-import { classHighlighter } from '@lezer/highlight';
+import { tags } from '@lezer/highlight';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
 import { useEffect, useRef } from 'react';
 import { ContractPrometheusClient } from './completion-client';
@@ -53,6 +58,16 @@ const theme = EditorView.theme({
   '.cm-diagnostic-error': { borderLeftColor: 'var(--failing)' },
 });
 
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.operatorKeyword, tags.modifier, tags.logicOperator], color: 'var(--pq-keyword)' },
+  { tag: tags.function(tags.variableName), color: 'var(--pq-function)' },
+  { tag: tags.labelName, color: 'var(--pq-label)' },
+  { tag: tags.string, color: 'var(--pq-string)' },
+  { tag: tags.number, color: 'var(--pq-number)' },
+  { tag: tags.comment, color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: tags.invalid, color: 'var(--failing)' },
+]);
+
 export interface PromQLEditorProps {
   value: string;
   api: PromApi;
@@ -87,7 +102,7 @@ export function PromQLEditor({ value, api, onChange, onRun, errorRange, placehol
         ...defaultKeymap,
       ]),
       promql.asExtension(),
-      syntaxHighlighting(classHighlighter),
+      syntaxHighlighting(highlight),
       errorField,
       theme,
       EditorView.lineWrapping,
@@ -97,7 +112,9 @@ export function PromQLEditor({ value, api, onChange, onRun, errorRange, placehol
         if (u.docChanged) latest.current.onChange(u.state.doc.toString());
       }),
     ];
-    const v = new EditorView({ parent: host.current!, state: EditorState.create({ doc: '', extensions }) });
+    const el = host.current!;
+    const shadow = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+    const v = new EditorView({ root: shadow, parent: shadow, state: EditorState.create({ doc: '', extensions }) });
     view.current = v;
     return () => {
       v.destroy();
