@@ -85,6 +85,33 @@ describe('sandbox with kubectl', () => {
     expect(nodes.stdout.match(/\sReady\s/g)?.length).toBe(3);
   });
 
+  it('kubectl debug: the ephemeral container runs once, has its own status and logs, and leaves the app alone', async () => {
+    const [p] = await pods('shop', 'app.kubernetes.io/name=cart');
+    const name = p.metadata.name;
+    const image = p.spec.containers[0].image;
+    const r = await kubectl(['debug', name, '-n', 'shop', `--image=${image}`, '-c', 'dbg', '--env=ORRERY_TASK=inspect', '--env=ORRERY_TASK_DURATION=1s']);
+    expect(r.stderr).not.toMatch(/error/i);
+    const done = await until('debug container completed', async () => {
+      const now = JSON.parse((await kubectl(['get', 'pod', name, '-n', 'shop', '-o', 'json'])).stdout);
+      const st = now.status.ephemeralContainerStatuses?.find((c: any) => c.name === 'dbg');
+      return st?.state?.terminated ? { pod: now, st } : undefined;
+    });
+    expect(done.st).toMatchObject({ restartCount: 0, ready: false, image, state: { terminated: { exitCode: 0, reason: 'Completed' } } });
+    expect(done.st.containerID).toMatch(/^containerd:\/\/[0-9a-f]{64}$/);
+    // Its log, read like any container's.
+    const logs = await kubectl(['logs', name, '-n', 'shop', '-c', 'dbg']);
+    expect(logs.stdout).toContain('"msg":"task started"');
+    expect(logs.stdout).toContain('"msg":"task completed"');
+    // Never restarted; the app container keeps running, Ready, and reachable on its port.
+    await new Promise((res) => setTimeout(res, 1500));
+    const after = JSON.parse((await kubectl(['get', 'pod', name, '-n', 'shop', '-o', 'json'])).stdout);
+    expect(after.status.ephemeralContainerStatuses.find((c: any) => c.name === 'dbg').restartCount).toBe(0);
+    expect(after.status.containerStatuses.map((c: any) => [c.name, c.ready, c.restartCount])).toEqual([[p.spec.containers[0].name, true, p.status.containerStatuses[0].restartCount]]);
+    const health = await kubectl(['get', '--raw', `/api/v1/namespaces/shop/pods/${name}:8080/proxy/healthz`]);
+    expect(health.code).toBe(0);
+    expect((await kubectl(['describe', 'pod', name, '-n', 'shop'])).stdout).toMatch(/Started container dbg/);
+  });
+
   it('viewer can list but not delete or read secrets', async () => {
     expect((await kubectl(['auth', 'can-i', 'list', 'pods', '-A'], 'orrery-sandbox-viewer')).stdout.trim()).toBe('yes');
     expect((await kubectl(['auth', 'can-i', 'delete', 'pods', '-n', 'shop'], 'orrery-sandbox-viewer')).stdout.trim()).toBe('no');

@@ -397,6 +397,38 @@ describe('logs.tail', () => {
     onlySide.cancel();
   });
 
+  it('tails ephemeral containers when asked, including one `kubectl debug` adds while the view is open', async () => {
+    createPod('dbg-1', { app: 'dbg' });
+    buffer('dbg-1').append('app line');
+    const withDebug = tail({ source: { pods: [{ namespace: 'shop', name: 'dbg-1' }] }, includeEphemeral: true });
+    const without = tail({ source: { pods: [{ namespace: 'shop', name: 'dbg-1' }] } });
+    await poll(() => withDebug.texts()).toEqual(['app line']);
+    // What kubectl debug sends, then the kubelet starting the container.
+    const added = await sandboxApi(h.server, 'PATCH', '/api/v1/namespaces/shop/pods/dbg-1/ephemeralcontainers', {
+      body: { spec: { ephemeralContainers: [{ name: 'debugger', image: 'busybox:1.36', command: ['sh'] }] } },
+      contentType: 'application/strategic-merge-patch+json',
+    });
+    expect(added.status).toBe(200);
+    rt.logs.buffers.set('shop/dbg-1/debugger', new ContainerLogBuffer());
+    buffer('dbg-1', 'debugger').append('debug shell started');
+    h.server.store.patch('pods', 'shop', 'dbg-1', (d) => void (d.status.ephemeralContainerStatuses = running(['debugger'])), { status: true });
+    await poll(() => withDebug.texts()).toEqual(['app line', 'debug shell started']);
+    await poll(() => withDebug.stream('shop/dbg-1/debugger')).toMatchObject({ ephemeral: true, state: 'streaming' });
+    // It exits (ephemeral containers never restart): its stream ends with the reason.
+    buffer('dbg-1', 'debugger').append('bye');
+    buffer('dbg-1', 'debugger').stop();
+    h.server.store.patch('pods', 'shop', 'dbg-1', (d) => {
+      d.status.ephemeralContainerStatuses = [{ name: 'debugger', image: 'busybox:1.36', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed' } } }];
+    }, { status: true });
+    await poll(() => withDebug.stream('shop/dbg-1/debugger')).toMatchObject({ state: 'ended', exitCode: 0 });
+    expect(withDebug.texts('dbg-1')).toEqual(['app line', 'debug shell started', 'bye']);
+    buffer('dbg-1').append('app again');
+    await poll(() => without.texts()).toEqual(['app line', 'app again']);
+    expect(without.streams.map((st) => st.container)).toEqual(['app']);
+    withDebug.cancel();
+    without.cancel();
+  });
+
   it('rejects an invalid regex with BAD_INPUT', async () => {
     const t = tail({ source: { namespace: 'shop' }, containerInclude: '(' });
     await poll(() => t.error?.code).toBe('BAD_INPUT');
@@ -464,6 +496,84 @@ describe('buffer, filter, export, full lines', () => {
     expect(full.text).toBe(`{"msg":"${big}"}`);
     await expect(client.call('logs.fullLine', { viewId: t.viewId, seq: 999_999 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     t.cancel();
+  });
+});
+
+describe('bad inputs', () => {
+  it('takes binary and non-UTF-8 bytes: U+FFFD in place of invalid sequences, every line kept, the next line intact', async () => {
+    createPod('binary', { app: 'binary' });
+    const t = tail({ source: { pods: [{ namespace: 'shop', name: 'binary' }] } });
+    await poll(() => t.stream('shop/binary/app')?.state).toBe('streaming');
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 256);
+    // Random bytes (no newline: the kubelet would split there too), then known bad sequences:
+    // a lone continuation byte, an overlong encoding, a truncated 3-byte character, NUL and ESC.
+    const noise = Uint8Array.from({ length: 4096 }, () => rnd()).filter((b) => b !== 0x0a && b !== 0x0d);
+    buffer('binary').appendBytes(noise);
+    buffer('binary').appendBytes(Uint8Array.from([0x41, 0x80, 0x42, 0xc0, 0xaf, 0x43, 0xe2, 0x82, 0x44, 0x00, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x45]));
+    buffer('binary').append('after the binary');
+    await poll(() => t.lines.length).toBe(3);
+    expect(t.lines[0]!.msg).toContain('\ufffd');
+    expect(t.lines[0]!.bytes).toBe(Buffer.from(new TextDecoder().decode(noise)).length);
+    expect(t.lines[1]!.msg).toBe('A\ufffdB\ufffd\ufffdC\ufffdD\u0000\u001b[31mE');
+    expect(t.lines[2]!.msg).toBe('after the binary');
+    expect(t.stream('shop/binary/app')?.state).toBe('streaming');
+    // The export stays valid JSON lines.
+    const chunks: string[] = [];
+    await new Promise<void>((resolve, reject) =>
+      client.subscribe('logs.export', { viewId: t.viewId, format: 'jsonl' }, { onData: (items) => chunks.push(...items.map((c) => c.data)), onEnd: resolve, onError: reject }),
+    );
+    expect(chunks.join('').trim().split('\n').map((l) => (JSON.parse(l) as { line: string }).line)).toEqual(t.lines.map((l) => l.msg));
+    t.cancel();
+  });
+
+  it('takes a 10 MB single line: cut for display, whole on demand, the stream goes on', async () => {
+    createPod('tenmeg', { app: 'tenmeg' });
+    const big = `{"level":"warn","msg":"${'y'.repeat(10 * 1024 * 1024 - 30)}"}`;
+    buffer('tenmeg').append(big);
+    buffer('tenmeg').append('after the big one');
+    const t = tail({ source: { pods: [{ namespace: 'shop', name: 'tenmeg' }] } });
+    await poll(() => t.lines.length, 20_000).toBe(2);
+    const cut = t.lines[0]!;
+    expect(cut).toMatchObject({ truncated: true, bytes: big.length });
+    expect(cut.msg.length).toBeLessThanOrEqual(64 * 1024);
+    expect(t.lines[1]!.msg).toBe('after the big one');
+    const full = await client.call('logs.fullLine', { viewId: t.viewId, seq: cut.seq });
+    expect(full.text.length).toBe(big.length);
+    expect(full.text === big).toBe(true);
+    t.cancel();
+  }, 30_000);
+
+  it('a pod deleted mid-stream ends its stream cleanly; the lines that arrived are an in-order prefix and the view goes on', async () => {
+    createPod('doomed-1', { app: 'doomed' });
+    createPod('bystander', { app: 'doomed' });
+    for (let i = 0; i < 100_000; i++) buffer('doomed-1').append(`d ${i}`);
+    const t = tail({ source: { labelSelector: 'app=doomed', namespaces: ['shop'] } });
+    await poll(() => t.texts('doomed-1').length).toBeGreaterThan(0);
+    h.server.store.delete('pods', 'shop', 'doomed-1');
+    await poll(() => t.stream('shop/doomed-1/app')).toMatchObject({ state: 'ended', reason: 'pod deleted' });
+    const got = t.texts('doomed-1');
+    expect(got).toEqual(Array.from({ length: got.length }, (_, i) => `d ${i}`));
+    expect(got.length).toBeLessThan(100_000); // cut in the middle of its backlog
+    buffer('bystander').append('still here');
+    await poll(() => t.texts('bystander')).toEqual(['still here']);
+    expect(t.error).toBeUndefined();
+    t.cancel();
+  });
+
+  it('403 on pods/log in one context of a view: those streams show the error, the other context streams', async () => {
+    createPod('split', { app: 'split' });
+    buffer('split').append('visible to admin');
+    const t = tail({ source: { pods: [{ namespace: 'shop', name: 'split' }] }, sources: [{ context: `${CTX}-nolog`, source: { pods: [{ namespace: 'shop', name: 'split' }] } }] });
+    await poll(() => t.lines.map((l) => `${l.context} ${l.msg}`)).toEqual([`${CTX} visible to admin`]);
+    await poll(() => t.stream(`${CTX}-nolog/shop/split/app`)).toMatchObject({ state: 'error', reason: expect.stringMatching(/403 Forbidden.*pods\/log/) });
+    expect(t.stream(`${CTX}/shop/split/app`)?.state).toBe('streaming');
+    t.cancel();
+  });
+
+  it('an invalid pod-name regex in a source is BAD_INPUT naming the field', async () => {
+    const t = tail({ source: { podRegex: 'cart-[' } });
+    await poll(() => t.error).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('source.podRegex') });
   });
 });
 

@@ -1,6 +1,6 @@
 // Drives the real kubectl against the sandbox API server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeRuntime, startHarness, seedShop, WEB_POD, type FakeRuntime, type Harness } from './testkit';
+import { api, startFakeRuntime, startHarness, seedShop, WEB_POD, type FakeRuntime, type Harness } from './testkit';
 import { ContainerLogBuffer } from './logs';
 import { writeFileSync } from 'node:fs';
 
@@ -298,5 +298,35 @@ describe('kubectl against the sandbox', () => {
     expect(store.get('horizontalpodautoscalers', 'proto', 'api')!.spec.metrics).toEqual([
       { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
     ]);
+  });
+
+  it('debug adds an ephemeral container through pods/ephemeralcontainers, which refuses changes and removals', async () => {
+    h.server.store.create('pods', { metadata: { name: 'debuggee', namespace: 'shop' }, spec: { nodeName: 'sandbox-node-1', containers: [{ name: 'app', image: 'orrery/service:1.0' }] } });
+    await ok(['debug', 'debuggee', '-n', 'shop', '--image=orrery/service:1.0', '--container=debugger', '--env=ORRERY_TASK=debug']);
+    const pod = h.server.store.get('pods', 'shop', 'debuggee')!;
+    expect(pod.spec.ephemeralContainers).toEqual([expect.objectContaining({ name: 'debugger', image: 'orrery/service:1.0', env: [{ name: 'ORRERY_TASK', value: 'debug' }], terminationMessagePolicy: 'File' })]);
+    expect(pod.spec.containers.map((c: { name: string }) => c.name)).toEqual(['app']);
+    // A second debug container is added next to the first.
+    await ok(['debug', 'debuggee', '-n', 'shop', '--image=orrery/service:1.0', '--container=second']);
+    expect(h.server.store.get('pods', 'shop', 'debuggee')!.spec.ephemeralContainers.map((c: { name: string }) => c.name)).toEqual(['debugger', 'second']);
+    const dup = await h.kubectl(['debug', 'debuggee', '-n', 'shop', '--image=orrery/service:1.0', '--container=app']);
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toContain('spec.ephemeralContainers[2].name: Duplicate value: "app"');
+    // Through the API: a removal, a change and a port are refused with kube-apiserver's messages.
+    const path = '/api/v1/namespaces/shop/pods/debuggee/ephemeralcontainers';
+    const removed = await api(h.server, 'PATCH', path, { body: { spec: { ephemeralContainers: [] } }, contentType: 'application/merge-patch+json' });
+    expect(removed.status).toBe(422);
+    expect(removed.json.message).toContain('existing ephemeral containers "debugger" may not be removed');
+    const current = (await api(h.server, 'GET', path)).json;
+    expect(current.kind).toBe('Pod');
+    current.spec.ephemeralContainers[0].image = 'orrery/service:2.0';
+    current.spec.ephemeralContainers.push({ name: 'porty', image: 'orrery/service:1.0', ports: [{ containerPort: 80 }] });
+    const changed = await api(h.server, 'PUT', path, { body: current });
+    expect(changed.status).toBe(422);
+    expect(changed.json.message).toContain('existing ephemeral containers "debugger" may not be changed');
+    expect(changed.json.message).toContain('spec.ephemeralContainers[2].ports: Forbidden: cannot be set for an Ephemeral Container');
+    // The viewer may read pods but not add debug containers.
+    const denied = await h.kubectl(['debug', 'debuggee', '-n', 'shop', '--image=orrery/service:1.0'], { context: VIEWER });
+    expect(denied.stderr).toMatch(/forbidden: User "viewer" cannot patch resource "pods\/ephemeralcontainers"/);
   });
 });

@@ -10,6 +10,8 @@ export interface LogLine {
   time: string;
   /** The line without its trailing newline. */
   text: string;
+  /** The line's bytes, when it is not text (binary output, invalid UTF-8): served as they are. */
+  bytes?: Uint8Array;
 }
 
 /** One container instance's log, as the kubelet's log file. */
@@ -48,7 +50,15 @@ export class ContainerLogBuffer implements ContainerLog {
   constructor(private readonly maxLines = 10_000) {}
 
   append(text: string, time = nanoTimestamp()): void {
-    const l = { time, text };
+    this.add({ time, text });
+  }
+
+  /** A line of raw bytes (no newline in it), e.g. a program printing binary data. */
+  appendBytes(bytes: Uint8Array, time = nanoTimestamp()): void {
+    this.add({ time, text: Buffer.from(bytes).toString('latin1'), bytes });
+  }
+
+  private add(l: LogLine): void {
     this.buf.push(l);
     // Drop in chunks so appends stay O(1) amortized.
     if (this.buf.length > this.maxLines * 1.25) this.buf = this.buf.slice(this.buf.length - this.maxLines);
@@ -130,15 +140,17 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
   let ended = false;
   let unsubscribe = () => {};
   // Lines are coalesced into one write per tick (or per 64 KiB), not one TLS record per line.
-  let pending: string[] = [];
+  let pending: Array<string | Buffer> = [];
+  let binary = false;
   let pendingBytes = 0;
   let scheduled = false;
   const flush = () => {
     scheduled = false;
     if (pending.length === 0) return;
-    const chunk = pending.join('');
+    const chunk = binary ? Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))) : pending.join('');
     pending = [];
     pendingBytes = 0;
+    binary = false;
     res.write(chunk);
   };
   const finish = () => {
@@ -150,12 +162,17 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
     onDone();
   };
   const emit = (l: LogLine): boolean => {
-    let s = o.timestamps ? `${l.time} ${l.text}\n` : `${l.text}\n`;
-    let n = Buffer.byteLength(s);
+    let s: string | Buffer = l.bytes
+      ? Buffer.concat([Buffer.from(o.timestamps ? `${l.time} ` : ''), l.bytes, Buffer.from('\n')])
+      : o.timestamps
+        ? `${l.time} ${l.text}\n`
+        : `${l.text}\n`;
+    let n = typeof s === 'string' ? Buffer.byteLength(s) : s.length;
     if (n > budget) {
-      s = Buffer.from(s).subarray(0, budget).toString();
+      s = Buffer.from(s).subarray(0, budget);
       n = budget;
     }
+    if (typeof s !== 'string') binary = true;
     budget -= n;
     pending.push(s);
     pendingBytes += n;

@@ -75,6 +75,8 @@ export const RESOURCES: readonly ResourceInfo[] = [
     subresources: [
       { name: 'log', kind: 'Pod', verbs: ['get'] },
       { name: 'proxy', kind: 'PodProxyOptions', verbs: PROXY_VERBS },
+      // What `kubectl debug` patches to add a debug container.
+      { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
       STATUS('Pod'),
     ],
     hasStatus: true,

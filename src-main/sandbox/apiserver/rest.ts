@@ -17,6 +17,7 @@ import type { MetricsProvider, ProxyProvider } from './providers';
 import { labelSelectorToString, parseLabelSelector } from './selectors';
 import { proxyTo, resolveServiceTarget } from './proxy';
 import { decodeObject } from './protobuf';
+import { defaultEphemeralContainer, validateEphemeralContainers } from './ephemeral';
 
 export interface Ctx {
   req: IncomingMessage;
@@ -190,6 +191,8 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         return await proxy(ctx, deps, ri);
       case 'scale':
         return await scale(ctx, deps, ri);
+      case 'ephemeralcontainers':
+        return await ephemeralContainers(ctx, deps, ri);
     }
     const store = deps.store;
     const storage = storageOf(ri);
@@ -542,6 +545,45 @@ async function scale(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): Promise<void
     d.spec = { ...d.spec, replicas };
   });
   ctx.send(200, JSON.stringify(toScale(updated)));
+}
+
+/** pods/ephemeralcontainers: the Pod, of which only spec.ephemeralContainers may change. */
+async function ephemeralContainers(ctx: Ctx, deps: ServerDeps, ri: ResourceInfo): Promise<void> {
+  const { info } = ctx;
+  const ns = info.namespace!;
+  const cur = deps.store.mustGet('pods', ns, info.name!);
+  const mode = outputMode(ctx);
+  if (info.verb === 'get') return ctx.send(200, render(ri, viewOf(ri, cur), mode));
+  if (info.verb !== 'update' && info.verb !== 'patch') throw ApiError.methodNotAllowed();
+  let want: KObject;
+  if (info.verb === 'update') {
+    const { obj, body } = await readObject(ctx);
+    ctx.audit?.requestObject(body);
+    checkBodyKind(ri, obj);
+    want = obj;
+  } else {
+    const body = await readBody(ctx.req);
+    ctx.audit?.requestObject(isJson(body) ? body : undefined);
+    want = applyPatch(String(ctx.req.headers['content-type'] ?? ''), clone(cur.object), body) as KObject;
+  }
+  const rv = want?.metadata?.resourceVersion;
+  if (rv && rv !== String(cur.rv)) throw ApiError.conflict('pods', '', info.name!);
+  const old: Array<{ name?: string }> = cur.object.spec?.ephemeralContainers ?? [];
+  const next = Array.isArray(want?.spec?.ephemeralContainers)
+    ? want.spec.ephemeralContainers.map((c: any) => (c && typeof c === 'object' && !old.some((o) => o.name === c.name) ? defaultEphemeralContainer(c) : c))
+    : want?.spec?.ephemeralContainers;
+  const causes = validateEphemeralContainers(cur.object, next);
+  if (causes.length) throw ApiError.invalid('Pod', '', info.name!, causes);
+  const apply = (d: KObject) => {
+    d.spec = { ...d.spec, ephemeralContainers: next ?? [] };
+  };
+  if (parseDryRun(ctx.url.searchParams)) {
+    const preview = clone(cur.object);
+    apply(preview);
+    return ctx.send(200, render(ri, viewOf(ri, { object: preview, json: JSON.stringify(preview) }), mode));
+  }
+  deps.store.patch('pods', ns, info.name!, apply);
+  ctx.send(200, render(ri, viewOf(ri, deps.store.mustGet('pods', ns, info.name!)), mode));
 }
 
 function podLog(ctx: Ctx, deps: ServerDeps): void {

@@ -3,6 +3,8 @@
 // RunningContainer.ready()/live(); exits restart with the CrashLoopBackOff backoff; image pull
 // failures back off as ImagePullBackOff; deletion is graceful (Killing, stop, then the final
 // delete). Status (phase, conditions, containerStatuses, IPs) is written like a kubelet's.
+// Ephemeral containers (added through pods/ephemeralcontainers, as `kubectl debug` does) run
+// once, never restart, take no part in readiness or the pod's ports, and have their own logs.
 import { createHash } from 'node:crypto';
 import type { KObject, Store } from '../apiserver/store';
 import { ContainerLogBuffer } from '../apiserver/logs';
@@ -55,6 +57,8 @@ interface ContainerRt {
   lastExitMs: number;
   /** Exits since the backoff was last reset. */
   crashes: number;
+  /** Declared in spec.ephemeralContainers. */
+  ephemeral: boolean;
 }
 
 interface PodRt {
@@ -65,6 +69,7 @@ interface PodRt {
   node: string;
   pod: KObject;
   containers: Map<string, ContainerRt>;
+  ephemeral: Map<string, ContainerRt>;
   startTime: string;
   podIP?: string;
   terminating: boolean;
@@ -149,7 +154,8 @@ export class Kubelet {
   // ------------------------------------------------------------------ reads for providers
 
   containerLog(namespace: string, pod: string, container: string, previous: boolean): ContainerLogBuffer | undefined {
-    const c = this.pods.get(nsKey(namespace, pod))?.containers.get(container);
+    const pr = this.pods.get(nsKey(namespace, pod));
+    const c = pr?.containers.get(container) ?? pr?.ephemeral.get(container);
     if (!c) return undefined;
     if (previous) return c.log ? c.oldLogs[c.oldLogs.length - 1] : c.oldLogs[c.oldLogs.length - 2];
     return c.log ?? c.oldLogs[c.oldLogs.length - 1];
@@ -209,6 +215,19 @@ export class Kubelet {
     }
     pr.pod = pod;
     if (pod.metadata.deletionTimestamp && !pr.terminating) void this.terminate(pr);
+    else this.startEphemeral(pr);
+  }
+
+  /** Starts ephemeral containers added since the last sync (once: they never restart). */
+  private startEphemeral(pr: PodRt): void {
+    if (pr.terminating || pr.gone) return;
+    for (const spec of pr.pod.spec?.ephemeralContainers ?? []) {
+      if (!spec?.name || pr.ephemeral.has(spec.name)) continue;
+      const c = this.newContainer(spec, true);
+      pr.ephemeral.set(spec.name, c);
+      this.markDirty(pr);
+      void this.startContainer(pr, c);
+    }
   }
 
   private admit(key: string, pod: KObject): PodRt {
@@ -220,37 +239,46 @@ export class Kubelet {
       node: pod.spec.nodeName,
       pod,
       containers: new Map(),
+      ephemeral: new Map(),
       startTime: nowTime(),
       terminating: false,
       gone: false,
     };
-    for (const spec of pod.spec?.containers ?? []) {
-      pr.containers.set(spec.name, {
-        name: spec.name,
-        spec,
-        restartCount: 0,
-        state: { waiting: { reason: 'ContainerCreating' } },
-        lastState: {},
-        ready: false,
-        started: false,
-        startedAtMs: 0,
-        oldLogs: [],
-        pullFailures: 0,
-        starting: false,
-        nextReady: 0,
-        nextLive: 0,
-        readyOk: 0,
-        readyFail: 0,
-        liveFail: 0,
-        everReady: false,
-        lastExitMs: 0,
-        crashes: 0,
-      });
-    }
+    for (const spec of pod.spec?.containers ?? []) pr.containers.set(spec.name, this.newContainer(spec, false));
     this.pods.set(key, pr);
     this.markDirty(pr);
     for (const c of pr.containers.values()) void this.startContainer(pr, c);
     return pr;
+  }
+
+  private newContainer(spec: any, ephemeral: boolean): ContainerRt {
+    return {
+      name: spec.name,
+      spec,
+      restartCount: 0,
+      state: { waiting: { reason: 'ContainerCreating' } },
+      lastState: {},
+      ready: false,
+      started: false,
+      startedAtMs: 0,
+      oldLogs: [],
+      pullFailures: 0,
+      starting: false,
+      nextReady: 0,
+      nextLive: 0,
+      readyOk: 0,
+      readyFail: 0,
+      liveFail: 0,
+      everReady: false,
+      lastExitMs: 0,
+      crashes: 0,
+      ephemeral,
+    };
+  }
+
+  /** Every container the kubelet runs for the pod, ephemeral ones included. */
+  private allContainers(pr: PodRt): ContainerRt[] {
+    return [...pr.containers.values(), ...pr.ephemeral.values()];
   }
 
   private source(pr: PodRt) {
@@ -259,7 +287,7 @@ export class Kubelet {
 
   private event(pr: PodRt, c: ContainerRt | undefined, type: 'Normal' | 'Warning', reason: string, message: string): void {
     const pod = this.store.get('pods', pr.namespace, pr.name) ?? pr.pod;
-    this.recorder.event(this.source(pr), pod, type, reason, message, c ? `spec.containers{${c.name}}` : undefined);
+    this.recorder.event(this.source(pr), pod, type, reason, message, c ? `spec.${c.ephemeral ? 'ephemeralContainers' : 'containers'}{${c.name}}` : undefined);
   }
 
   private async startContainer(pr: PodRt, c: ContainerRt): Promise<void> {
@@ -338,7 +366,8 @@ export class Kubelet {
       c.nextLive = now + (c.spec.livenessProbe?.initialDelaySeconds ?? 0) * 1000;
       if (!c.spec.readinessProbe) c.ready = true;
       pr.podIP = '127.0.0.1';
-      this.network.set(pr.key, { ip: '127.0.0.1', ports: portMap(pr.pod.spec, c.name, inst.port), defaultPort: inst.port });
+      // An ephemeral container has no ports: the pod's address keeps pointing at its app.
+      if (!c.ephemeral) this.network.set(pr.key, { ip: '127.0.0.1', ports: portMap(pr.pod.spec, c.name, inst.port), defaultPort: inst.port });
       this.event(pr, c, 'Normal', 'Started', `Started container ${c.name}`);
       void inst.exited.then((exit) => this.onExit(pr, c, inst, exit));
       this.markDirty(pr);
@@ -385,6 +414,14 @@ export class Kubelet {
     c.lastState = { terminated };
     c.ready = false;
     c.lastExitMs = now;
+    if (c.ephemeral) {
+      // Never restarted, whatever the pod's restartPolicy.
+      c.state = { terminated };
+      c.lastState = {};
+      this.markDirty(pr);
+      this.changed();
+      return;
+    }
     this.network.delete(pr.key);
     this.changed();
     const policy = pr.pod.spec?.restartPolicy ?? 'Always';
@@ -415,7 +452,7 @@ export class Kubelet {
     pr.terminating = true;
     const grace = (pr.pod.metadata.deletionGracePeriodSeconds ?? pr.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
     const stops: Promise<void>[] = [];
-    for (const c of pr.containers.values()) {
+    for (const c of this.allContainers(pr)) {
       clearTimeout(c.timer);
       c.ready = false;
       const inst = c.instance;
@@ -450,7 +487,7 @@ export class Kubelet {
   /** The pod is gone from the API (or the sandbox stops): stop its containers quietly. */
   private teardown(pr: PodRt, removeEntry: boolean): void {
     pr.gone = true;
-    for (const c of pr.containers.values()) {
+    for (const c of this.allContainers(pr)) {
       clearTimeout(c.timer);
       c.log?.stop();
       const inst = c.instance;
@@ -538,11 +575,12 @@ export class Kubelet {
     if (!cur || cur.metadata.uid !== pr.uid) return;
     const now = nowTime();
     const cs = [...pr.containers.values()];
-    const statuses = cs.map((c) => {
+    const statusOf = (c: ContainerRt) => {
       const s: any = { name: c.name, state: c.state, lastState: c.lastState, ready: c.ready, restartCount: c.restartCount, image: c.spec.image, imageID: c.imageID ?? '', started: !!c.instance && c.started };
       if (c.containerID) s.containerID = c.containerID;
       return s;
-    });
+    };
+    const statuses = cs.map(statusOf);
     const allReady = cs.every((c) => c.ready);
     const unready = cs.filter((c) => !c.ready).map((c) => c.name);
     const policy = cur.spec?.restartPolicy ?? 'Always';
@@ -577,6 +615,7 @@ export class Kubelet {
       startTime: cur.status?.startTime ?? pr.startTime,
       containerStatuses: statuses,
     };
+    if (pr.ephemeral.size) status.ephemeralContainerStatuses = [...pr.ephemeral.values()].map(statusOf);
     if (pr.podIP) {
       status.podIP = pr.podIP;
       status.podIPs = [{ ip: pr.podIP }];
@@ -620,7 +659,7 @@ export class Kubelet {
     const stops: Promise<void>[] = [];
     for (const pr of this.pods.values()) {
       pr.gone = true;
-      for (const c of pr.containers.values()) {
+      for (const c of this.allContainers(pr)) {
         clearTimeout(c.timer);
         c.log?.stop();
         if (c.instance) stops.push(c.instance.stop());
