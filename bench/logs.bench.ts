@@ -7,9 +7,9 @@
 //    - kubectl logs -f -l ... --prefix --max-log-requests 200 (lines/s from its stdout, and the
 //      time until every one of the 200 streams produced a line);
 //    - Orrery: a contract client (ContractClient over ws, acking frames) subscribed to logs.tail
-//      with the same selector: lines/s delivered, time until all 200 streams are 'streaming'
-//      (target 1 s), and loss: per pod the sandbox's `seq` values must be contiguous (no gap, no
-//      duplicate) over the lines delivered.
+//      with the same selector, decoding every line into a TailLine as the renderer does: lines/s
+//      delivered, time until all 200 streams are 'streaming' (target 1 s), and loss: per pod the
+//      sandbox's `seq` values must be contiguous (no gap, no duplicate) over the lines delivered.
 // 2. The server's memory once the view's ring buffer holds 1,000,000 lines (VmRSS from /proc,
 //    heap from /metrics) vs the same process before tailing (target < 400 MB).
 // 3. The viewer in headless Chromium at ~20,000 lines/s (200 pods at 100 lines/s) with a text
@@ -29,6 +29,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { api, type Api } from '../src-main/contract/api';
 import { ContractClient } from '../src-main/contract/client';
+import { LogLineDecoder } from '../src-main/contract/log-lines';
 import type { LogFrame, LogStreamStatus } from '../src-main/contract/types';
 import { report, type BenchResult } from './report';
 import { stop, stopAll, track } from './processes';
@@ -220,8 +221,14 @@ interface TailCounters {
   cancel(): void;
 }
 
+// The sandbox writes each line's seq first: {"seq":123,...}.
+const SEQ = /^\{"seq":(\d+),/;
+
 function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
   const last = new Map<string, number>();
+  // What the renderer does with every line: a TailLine each (its message and fields are parsed
+  // only when shown, so the seq is read from the text here).
+  const decoder = new LogLineDecoder();
   const c: TailCounters = { lines: 0, streams: [], lost: 0, duplicates: 0, outOfOrder: 0, noSeq: 0, dropped: 0, resets: 0, cancel: () => {} };
   c.cancel = client.subscribe(
     'logs.tail',
@@ -230,13 +237,15 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
       onData(frames: LogFrame[]) {
         for (const f of frames) {
           if (f.type === 'lines') {
-            c.lines += f.lines.length;
-            for (const l of f.lines) {
-              const seq = l.fields?.seq;
-              if (typeof seq !== 'number') {
+            const lines = decoder.decode(f.batch);
+            c.lines += lines.length;
+            for (const l of lines) {
+              const m = SEQ.exec(l.text);
+              if (!m) {
                 c.noSeq++;
                 continue;
               }
+              const seq = Number(m[1]);
               const prev = last.get(l.pod);
               if (prev !== undefined) {
                 if (seq === prev + 1) {

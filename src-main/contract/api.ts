@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { procedure, stream } from './define';
 import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview, LogFrame, LogFilterResult, LogLine, LogExportChunk } from './types';
+import { metricsApi } from './metrics-api';
 
 const noInput = z.object({}).strict().optional().default({});
 const contextName = z.string().min(1).max(253);
@@ -112,8 +113,15 @@ export const api = {
   /** Aggregated, live logs of many pods (one follow stream per container). Lines, stream states,
    *  ring-buffer evictions and filter resets arrive as frames; see LogFrame. */
   // Flow control counts log lines, not frames of lines: at most 4,000 lines a frame, producers
-  // slowed past 20,000 unsent lines, and a hard bound far beyond what back-pressure allows.
-  'logs.tail': stream<LogFrame>('fail', { weight: (f) => (f.type === 'lines' ? f.lines.length : 1), maxItemsPerFrame: 4000, highWater: 20_000, maxBuffered: 2_000_000 })(
+  // slowed past 20,000 unsent lines, and a hard bound far beyond what back-pressure allows. The
+  // streams' states overtake queued lines (a stream that opened is shown open at once).
+  'logs.tail': stream<LogFrame>('fail', {
+    weight: (f) => (f.type === 'lines' ? f.batch.seq.length : 1),
+    snapshot: (f) => f.type === 'streams',
+    maxItemsPerFrame: 4000,
+    highWater: 20_000,
+    maxBuffered: 2_000_000,
+  })(
     z
       .object({
         /** Chosen by the client; names this view for logs.filter, logs.fullLine and logs.export. */
@@ -162,6 +170,8 @@ export const api = {
   'logs.export': stream<LogExportChunk>('fail')(z.object({ viewId, format: z.enum(['text', 'jsonl']) }).strict()),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */
   'diagnostics.metrics': procedure<MetricFamily[]>()(noInput),
+  /** Resource usage history and Prometheus (metrics-api.ts). */
+  ...metricsApi,
 } as const;
 
 export type Api = typeof api;

@@ -1,4 +1,5 @@
 // Data shapes that cross the boundary. Plain JSON: no classes, no Dates.
+import type { LogLineBatch } from './log-lines';
 
 export type HostKind = 'electron' | 'server';
 
@@ -283,7 +284,8 @@ export interface LogStreamStatus {
 }
 
 export type LogFrame =
-  | { type: 'lines'; lines: LogLine[] }
+  /** Lines in columns (see log-lines.ts: LogLineDecoder turns them into TailLines). */
+  | { type: 'lines'; batch: LogLineBatch }
   /** Every stream of the view (a full snapshot, replacing the previous one), sent whenever one
    *  changes state. limited: the max concurrent stream limit is reached and some are 'waiting'. */
   | { type: 'streams'; streams: LogStreamStatus[]; limited: boolean; maxStreams: number }

@@ -6,7 +6,8 @@
 // export, full text). Sequence numbers are contiguous inside the buffer (every ingested line is
 // stored, matching or not), so a seq maps to its slot with one subtraction. Columns grow on
 // demand, so a small view does not allocate the maximum.
-import type { LogFormat, LogLevel } from '../../contract/types';
+import { LOG_FORMATS, LOG_LEVELS } from '../../contract/log-lines';
+import type { LogLevel } from '../../contract/types';
 import type { StoredLine, StreamIdentity } from './stored';
 
 /** Bytes per chunk. Chunks are freed as the oldest lines are evicted. */
@@ -15,11 +16,8 @@ const CHUNK = 1 << 20;
 const INLINE_MAX_CHARS = 16 * 1024;
 const FIRST_SLOTS = 1024;
 
-const FORMATS: readonly LogFormat[] = ['plain', 'json', 'logfmt', 'klog'];
-const FORMAT_CODE: Record<LogFormat, number> = { plain: 0, json: 1, logfmt: 2, klog: 3 };
-const LEVELS: ReadonlyArray<LogLevel | undefined> = [undefined, 'trace', 'debug', 'info', 'warn', 'error', 'fatal'];
-const LEVEL_CODE: Record<LogLevel, number> = { trace: 1, debug: 2, info: 3, warn: 4, error: 5, fatal: 6 };
-// meta byte: format in bits 0-1, level in bits 2-4, truncated bit 5, text kept outside bit 6.
+// meta byte: format code in bits 0-1, level code in bits 2-4 (the wire's codes, see
+// contract/log-lines.ts), truncated bit 5, text kept outside bit 6.
 const TRUNCATED = 1 << 5;
 const OUTSIDE = 1 << 6;
 
@@ -80,7 +78,7 @@ export class LineRing {
    * Appends a line as seq lastSeq + 1, evicting the oldest when full (evictedTotal counts).
    * Returns the text's size in UTF-8 bytes.
    */
-  push(src: StreamIdentity, ts: string, text: string, format: LogFormat, level: LogLevel | undefined, truncated: boolean): number {
+  push(src: number, ts: string, text: string, format: number, level: number, truncated: boolean): number {
     let slot: number;
     let evicted = false;
     if (this.count < this.capacity) {
@@ -114,13 +112,14 @@ export class LineRing {
     this.pos[slot] = at;
     this.tsBytes[slot] = tsLen;
     this.textBytes[slot] = bytes;
-    this.meta[slot] = FORMAT_CODE[format] | ((level ? LEVEL_CODE[level] : 0) << 2) | (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
-    this.srcIndex[slot] = this.sourceId(src);
+    this.meta[slot] = format | (level << 2) | (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
+    this.srcIndex[slot] = src;
     if (evicted) this.release();
     return bytes;
   }
 
-  private sourceId(src: StreamIdentity): number {
+  /** The stream's id in this buffer (push takes it), assigned on first use. */
+  sourceId(src: StreamIdentity): number {
     let id = this.sourceIds.get(src);
     if (id === undefined) {
       id = this.sources.length;
@@ -128,6 +127,10 @@ export class LineRing {
       this.sourceIds.set(src, id);
     }
     return id;
+  }
+
+  source(id: number): StreamIdentity {
+    return this.sources[id]!;
   }
 
   private grow() {
@@ -189,8 +192,8 @@ export class LineRing {
 
   private lineAt(slot: number, seq: number): StoredLine {
     const m = this.meta[slot]!;
-    const line: StoredLine = { seq, ts: this.tsAt(slot), src: this.sources[this.srcIndex[slot]!]!, format: FORMATS[m & 3]!, bytes: this.textBytes[slot]! };
-    const level = LEVELS[(m >> 2) & 7];
+    const line: StoredLine = { seq, ts: this.tsAt(slot), src: this.sources[this.srcIndex[slot]!]!, format: LOG_FORMATS[m & 3]!, bytes: this.textBytes[slot]! };
+    const level = LOG_LEVELS[(m >> 2) & 7];
     if (level) line.level = level;
     if (m & TRUNCATED) line.truncated = true;
     return line;
@@ -199,6 +202,15 @@ export class LineRing {
   get(seq: number): StoredLine | undefined {
     const i = this.slot(seq);
     return i < 0 ? undefined : this.lineAt(i, seq);
+  }
+
+  /** The line as wire columns (see BatchPacker.add), or false when it is no longer held. */
+  pack(seq: number, add: (seq: number, ts: string, src: number, level: number, format: number, text: string, bytes: number, truncated: boolean) => void): boolean {
+    const i = this.slot(seq);
+    if (i < 0) return false;
+    const m = this.meta[i]!;
+    add(seq, this.tsAt(i), this.srcIndex[i]!, (m >> 2) & 7, m & 3, this.textAt(i, seq), this.textBytes[i]!, (m & TRUNCATED) !== 0);
+    return true;
   }
 
   /** The line's full text (without timestamp). */
@@ -219,7 +231,7 @@ export class LineRing {
     const text = () => this.textAt(slot, seq);
     for (seq = start; seq <= this.lastSeq; seq++) {
       slot = this.slot(seq);
-      head.level = LEVELS[(this.meta[slot]! >> 2) & 7];
+      head.level = LOG_LEVELS[(this.meta[slot]! >> 2) & 7];
       head.src = this.sources[this.srcIndex[slot]!]!;
       fn(seq, head, text);
     }

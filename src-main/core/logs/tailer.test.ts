@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, type Api } from '../../contract/api';
 import { ContractClient, type ClientError } from '../../contract/client';
+import { LogLineDecoder, toLogLine } from '../../contract/log-lines';
 import { memoryTransportPair } from '../../contract/memory-transport';
 import { serveConnection } from '../../contract/server';
 import type { LogFrame, LogLine, LogStreamStatus } from '../../contract/types';
@@ -80,6 +81,7 @@ let views = 0;
 function tail(input: Record<string, unknown>) {
   const viewId = `view-test-${++views}`;
   const lines: LogLine[] = [];
+  const decoder = new LogLineDecoder();
   const frames: LogFrame[] = [];
   let streams: LogStreamStatus[] = [];
   let limited = false;
@@ -88,7 +90,7 @@ function tail(input: Record<string, unknown>) {
     onData: (items) => {
       for (const f of items) {
         frames.push(f);
-        if (f.type === 'lines') lines.push(...f.lines);
+        if (f.type === 'lines') for (const l of decoder.decode(f.batch)) lines.push(toLogLine(l));
         else if (f.type === 'reset') lines.length = 0;
         else if (f.type === 'streams') {
           streams = f.streams;

@@ -2,6 +2,7 @@
 // lines, eviction counts.
 import { describe, expect, it } from 'vitest';
 import type { StreamSink } from '../../contract/server';
+import { LogLineDecoder } from '../../contract/log-lines';
 import type { LogFrame } from '../../contract/types';
 import { LogView } from './view';
 
@@ -30,7 +31,10 @@ function fakeSink(highWater: number) {
       for (const w of waiters) w();
       waiters = [];
     },
-    lines: () => frames.flatMap((f) => (f.type === 'lines' ? f.lines.map((l) => l.msg) : f.type === 'reset' ? ['<reset>'] : [])),
+    lines: () => {
+      const decoder = new LogLineDecoder();
+      return frames.flatMap((f) => (f.type === 'lines' ? decoder.decode(f.batch).map((l) => l.msg) : f.type === 'reset' ? ['<reset>'] : []));
+    },
   };
 }
 
@@ -65,6 +69,24 @@ describe('LogView', () => {
     await tick();
     await tick();
     expect(s.lines()).toEqual(['ERROR a', 'INFO b', 'ERROR c', '<reset>', 'ERROR a', 'ERROR c', 'ERROR d']);
+  });
+
+  it('announces a stream again when a re-filter drops the queued lines that announced it', async () => {
+    const s = fakeSink(1); // every push is past the high-water mark: a replay waits for a drain
+    const v = new LogView(s.sink, 1000);
+    v.append(src, [{ ts: 't', text: 'a1' }, { ts: 't', text: 'a2' }]);
+    await tick();
+    v.setFilter({ text: 'a' }); // replaying, so live lines wait
+    const other = { namespace: 'ns', pod: 'q', container: 'c' };
+    v.append(other, [{ ts: 't', text: 'qa1' }]); // the first line of q: announces it
+    v.setFilter({ text: 'a2' }); // drops the waiting qa1
+    s.drain();
+    await tick();
+    v.append(other, [{ ts: 't', text: 'qa2' }]);
+    await tick();
+    s.drain();
+    await tick();
+    expect(s.lines()).toEqual(['a1', 'a2', '<reset>', 'a1', 'a2', '<reset>', 'a2', 'qa2']);
   });
 
   it('counts evictions in dropped frames', async () => {

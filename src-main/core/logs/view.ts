@@ -1,23 +1,26 @@
 // One open log view: numbers and parses incoming lines, keeps them in the ring buffer, and sends
 // the ones matching the filter to the renderer with real back-pressure. Producers (container
 // streams) await writable() so a slow renderer slows the sockets instead of losing lines.
-import type { LogFrame, LogLine, LogStreamStatus } from '../../contract/types';
+import { formatCode, levelCode } from '../../contract/log-lines';
+import type { LogFrame, LogStreamStatus } from '../../contract/types';
 import type { StreamSink } from '../../contract/server';
+import { BatchPacker } from './batch';
 import { compileFilter, type LinePredicate, type LogFilterSpec } from './filter';
 import { DISPLAY_LIMIT, parseLine } from './parse';
 import { LineRing } from './ring';
 import type { RawLine } from './line-splitter';
-import { toWire, type StoredLine, type StreamIdentity } from './stored';
+import type { StoredLine, StreamIdentity } from './stored';
 
-/** Lines per 'lines' frame item: big enough to amortize, small enough that the sink's item
- *  high-water mark (10,000 items) bounds memory. */
+/** Lines per 'lines' frame item: big enough to amortize, small enough for fine-grained flow
+ *  control (the sink counts lines: its high-water mark is 20,000). */
 const BATCH = 256;
 
 export class LogView {
   private readonly ring: LineRing;
   private filter: LinePredicate | undefined;
   private filterSpec: LogFilterSpec | undefined;
-  private pending: LogLine[] = [];
+  /** Matching lines not yet handed to the sink. */
+  private readonly pending: BatchPacker;
   private flushScheduled = false;
   private blocked: Promise<void> | undefined;
   private droppedSinceFrame = 0;
@@ -35,6 +38,7 @@ export class LogView {
     filter?: LogFilterSpec,
   ) {
     this.ring = new LineRing(bufferLines);
+    this.pending = new BatchPacker(BATCH, (id) => this.ring.source(id));
     this.filter = compileFilter(filter);
     this.filterSpec = filter;
   }
@@ -49,20 +53,22 @@ export class LogView {
     const ring = this.ring;
     const evictedBefore = ring.evictedTotal;
     const filter = this.filter;
+    const src = ring.sourceId(id);
+    const head = { level: undefined as StoredLine['level'], src: id };
     for (const r of raws) {
       const text = r.text;
       const cut = text.length > DISPLAY_LIMIT;
       const p = parseLine(cut ? text.slice(0, DISPLAY_LIMIT) : text);
-      const bytes = ring.push(id, r.ts, text, p.format, p.level, cut);
-      if (filter && !filter({ level: p.level, src: id }, text)) continue;
-      const stored: StoredLine = { seq: ring.lastSeq, ts: r.ts, src: id, format: p.format, bytes };
-      if (p.level) stored.level = p.level;
-      if (cut) stored.truncated = true;
-      this.pending.push(toWire(stored, text, p));
+      const level = levelCode(p.level);
+      const format = formatCode(p.format);
+      const bytes = ring.push(src, r.ts, text, format, level, cut);
+      head.level = p.level;
+      if (filter && !filter(head, text)) continue;
+      this.pending.add(ring.lastSeq, r.ts, src, level, format, text, bytes, cut);
     }
     const evicted = ring.evictedTotal - evictedBefore;
     if (evicted) this.noteDropped(evicted);
-    if (this.pending.length >= BATCH) this.flush();
+    if (this.pending.lines >= BATCH) this.flush();
     else this.scheduleFlush();
   }
 
@@ -89,7 +95,7 @@ export class LogView {
     const result = { matched: matched.length, buffered: this.ring.size };
     this.replay = matched;
     this.replayAt = 0;
-    this.pending = [];
+    this.pending.discard();
     this.push({ type: 'reset' });
     // Starts sending synchronously (it consumes `matched`), continues as the renderer keeps up.
     void this.sendReplay();
@@ -123,15 +129,14 @@ export class LogView {
       while (this.replayAt < this.replay.length && !this.closed) {
         // Parsed again batch by batch as the renderer takes them (see stored.ts). A line evicted
         // meanwhile is gone (the 'dropped' count says so).
-        const batch: LogLine[] = [];
+        const packer = new BatchPacker(BATCH, (id) => this.ring.source(id));
+        const add = packer.add.bind(packer);
         const seqs = this.replay;
         const end = Math.min(seqs.length, this.replayAt + BATCH);
-        for (; this.replayAt < end; this.replayAt++) {
-          const seq = seqs[this.replayAt]!;
-          const line = this.ring.get(seq);
-          if (line) batch.push(toWire(line, this.ring.raw(seq)!));
-        }
-        if (batch.length && !this.sink.push({ type: 'lines', lines: batch })) await this.sink.drained();
+        for (; this.replayAt < end; this.replayAt++) this.ring.pack(seqs[this.replayAt]!, add);
+        let more = true;
+        for (const batch of packer.take()) more = this.sink.push({ type: 'lines', batch });
+        if (!more) await this.sink.drained();
       }
     } finally {
       if (this.replayAt >= this.replay.length) this.replay = [];
@@ -144,7 +149,7 @@ export class LogView {
   }
 
   private scheduleFlush() {
-    if (this.flushScheduled || this.pending.length === 0) return;
+    if (this.flushScheduled || this.pending.lines === 0) return;
     this.flushScheduled = true;
     setImmediate(() => {
       this.flushScheduled = false;
@@ -153,10 +158,8 @@ export class LogView {
   }
 
   private flush() {
-    if (this.replaying || this.pending.length === 0 || this.closed) return;
-    const lines = this.pending;
-    this.pending = [];
-    for (let i = 0; i < lines.length; i += BATCH) this.push({ type: 'lines', lines: i === 0 && lines.length <= BATCH ? lines : lines.slice(i, i + BATCH) });
+    if (this.replaying || this.pending.lines === 0 || this.closed) return;
+    for (const batch of this.pending.take()) this.push({ type: 'lines', batch });
   }
 
   private push(frame: LogFrame) {
@@ -182,7 +185,7 @@ export class LogView {
 
   dispose() {
     if (this.droppedTimer) clearTimeout(this.droppedTimer);
-    this.pending = [];
+    this.pending.discard();
     this.replay = [];
   }
 }

@@ -5,14 +5,20 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Api } from '../../../src-main/contract/api';
 import type { ClientError } from '../../../src-main/contract/client';
 import type { InputOf } from '../../../src-main/contract/define';
-import type { LogFrame, LogLine, LogStreamStatus } from '../../../src-main/contract/types';
+import { LogLineDecoder, type TailLine } from '../../../src-main/contract/log-lines';
+import type { LogFrame, LogStreamStatus } from '../../../src-main/contract/types';
 import { client } from './client';
 import { mergeByTime } from './log-order';
 
 export type TailRequest = Omit<InputOf<Api['logs.tail']>, 'viewId'>;
 
 export interface TailState {
-  lines: LogLine[];
+  /**
+   * The lines in time order. The same array is updated in place from frame to frame (copying up
+   * to maxLines references 60 times a second fed the garbage collector, in large-object space,
+   * which only full collections free): `version` says when it changed.
+   */
+  lines: TailLine[];
   /** Lines the renderer let go to stay bounded (the backend's buffer still has them for export). */
   trimmed: number;
   streams: LogStreamStatus[];
@@ -39,6 +45,7 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
     if (!viewId) return;
     const id = viewId;
     let current = empty();
+    let decoder = new LogLineDecoder();
     const flush = () => {
       frame.current = 0;
       const frames = pending.current;
@@ -48,30 +55,22 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
       let { streams, limited, maxStreams, dropped } = current;
       // The frame's lines are merged in once (one sort, one walk back to where the oldest lands),
       // not once per 'lines' item: items hold at most 256 lines and a frame can bring dozens.
-      let batch: LogLine[] = [];
-      const merge = () => {
-        if (!batch.length) return;
-        if (lines === current.lines) lines = lines.slice(); // state is never mutated in place
-        mergeByTime(lines, batch);
-        batch = [];
-      };
+      let batch: TailLine[] = [];
       for (const f of frames) {
         if (f.type === 'reset') {
           batch = [];
           lines = [];
           trimmed = 0;
-        } else if (f.type === 'lines') {
-          for (const l of f.lines) batch.push(l);
-        } else if (f.type === 'streams') ({ streams, limited, maxStreams } = f);
+        } else if (f.type === 'lines') decoder.decode(f.batch, batch);
+        else if (f.type === 'streams') ({ streams, limited, maxStreams } = f);
         else if (f.type === 'dropped') dropped = f.total;
       }
-      merge();
+      mergeByTime(lines, batch);
       if (lines.length > maxLines) {
-        // Trimmed in steps of 5%, not a few lines per frame: each trim copies the whole array,
-        // and a 200,000-line copy per frame keeps the garbage collector busy (long GC pauses).
+        // Trimmed in steps of 5%, not a few lines per frame: each trim moves the whole array.
         const cut = lines.length - maxLines + Math.floor(maxLines / 20);
         trimmed += cut;
-        lines = lines.slice(cut);
+        lines.splice(0, cut);
       }
       current = { ...current, lines, trimmed, streams, limited, maxStreams, dropped, version: current.version + 1 };
       setState({ key, tail: current });
@@ -86,6 +85,8 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
         setState({ key, tail: current });
       },
       onRestart() {
+        // A new subscription: a new view on the backend, whose sources are announced again.
+        decoder = new LogLineDecoder();
         pending.current = [{ type: 'reset' }];
       },
     });

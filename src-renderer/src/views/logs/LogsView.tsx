@@ -5,6 +5,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ClientError } from '../../../../src-main/contract/client';
+import type { TailLine } from '../../../../src-main/contract/log-lines';
 import type { LogLine, LogStreamStatus } from '../../../../src-main/contract/types';
 import { client } from '../../api/client';
 import { useLogTail, type TailRequest } from '../../api/useLogTail';
@@ -238,7 +239,7 @@ const StreamsPanel = memo(function StreamsPanel({ streams, context }: { streams:
   );
 });
 
-function LogList({ lines, trimmed, version, needle, viewId }: { lines: LogLine[]; trimmed: number; version: number; needle?: string; viewId: string }) {
+function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[]; trimmed: number; version: number; needle?: string; viewId: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [wrap, setWrap] = useState(false);
@@ -361,51 +362,19 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: LogLine[]
             const line = lines[item.index]!;
             const open = expanded.has(line.seq);
             return (
-              <div
+              <LogRow
                 key={item.key}
-                data-index={item.index}
-                ref={wrap || open ? virtualizer.measureElement : undefined}
-                className={`log-line ${line.level ?? ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)`, ...(wrap || open ? {} : { height: rowHeight }) }}
-                data-pod={line.pod}
-              >
-                <span className="ts">{time(line.ts)}</span>
-                <span className="src" style={{ color: podColor(line.pod) }} title={`${line.namespace}/${line.pod} ${line.container}`}>
-                  {line.pod}
-                  <span className="muted">/{line.container}</span>
-                </span>
-                <span className={`lvl ${line.level ?? 'none'}`}>{line.level ? line.level.slice(0, 4).toUpperCase() : ''}</span>
-                <span
-                  className="msg"
-                  onClick={() =>
-                    (line.fields || line.truncated) &&
-                    setExpanded((s) => {
-                      const next = new Set(s);
-                      if (next.has(line.seq)) next.delete(line.seq);
-                      else next.add(line.seq);
-                      return next;
-                    })
-                  }
-                >
-                  <Highlight text={full.get(line.seq) ?? line.msg} needle={needle} />
-                  {line.truncated && !full.has(line.seq) && (
-                    <button
-                      className="link"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        void client.call('logs.fullLine', { viewId, seq: line.seq }).then((r) => setFull((m) => new Map(m).set(line.seq, r.text)));
-                      }}
-                    >
-                      … show all {(line.bytes / 1024).toFixed(0)} KiB
-                    </button>
-                  )}
-                  {line.traceId && <span className="chip">trace {line.traceId.slice(0, 8)}</span>}
-                  {open && line.fields && <pre className="fields">{JSON.stringify(line.fields, null, 2)}</pre>}
-                </span>
-                <button className="copy" title="Copy line" onClick={() => void navigator.clipboard?.writeText(`${line.ts} ${line.namespace}/${line.pod} ${line.container} ${full.get(line.seq) ?? line.msg}`)}>
-                  ⧉
-                </button>
-              </div>
+                index={item.index}
+                start={item.start}
+                line={line}
+                open={open}
+                measure={wrap || open ? virtualizer.measureElement : undefined}
+                full={full.get(line.seq)}
+                needle={needle}
+                viewId={viewId}
+                setExpanded={setExpanded}
+                setFull={setFull}
+              />
             );
           })}
         </div>
@@ -413,3 +382,68 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: LogLine[]
     </>
   );
 }
+
+interface RowProps {
+  index: number;
+  start: number;
+  line: TailLine;
+  open: boolean;
+  /** Rows with their own height (wrap, expanded) are measured by the virtualizer. */
+  measure: ((el: HTMLElement | null) => void) | undefined;
+  full: string | undefined;
+  needle: string | undefined;
+  viewId: string;
+  setExpanded: React.Dispatch<React.SetStateAction<Set<number>>>;
+  setFull: React.Dispatch<React.SetStateAction<Map<number, string>>>;
+}
+
+// Memoized: while scrolling or following, only rows entering the window render (a line's
+// message and fields are parsed from its text when its row first renders).
+const LogRow = memo(function LogRow({ index, start, line, open, measure, full, needle, viewId, setExpanded, setFull }: RowProps) {
+  return (
+    <div
+      data-index={index}
+      ref={measure}
+      className={`log-line ${line.level ?? ''}`}
+      style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start}px)`, ...(measure ? {} : { height: rowHeight }) }}
+      data-pod={line.pod}
+    >
+      <span className="ts">{time(line.ts)}</span>
+      <span className="src" style={{ color: podColor(line.pod) }} title={`${line.namespace}/${line.pod} ${line.container}`}>
+        {line.pod}
+        <span className="muted">/{line.container}</span>
+      </span>
+      <span className={`lvl ${line.level ?? 'none'}`}>{line.level ? line.level.slice(0, 4).toUpperCase() : ''}</span>
+      <span
+        className="msg"
+        onClick={() =>
+          (line.fields || line.truncated) &&
+          setExpanded((s) => {
+            const next = new Set(s);
+            if (next.has(line.seq)) next.delete(line.seq);
+            else next.add(line.seq);
+            return next;
+          })
+        }
+      >
+        <Highlight text={full ?? line.msg} needle={needle} />
+        {line.truncated && full === undefined && (
+          <button
+            className="link"
+            onClick={(e) => {
+              e.stopPropagation();
+              void client.call('logs.fullLine', { viewId, seq: line.seq }).then((r) => setFull((m) => new Map(m).set(line.seq, r.text)));
+            }}
+          >
+            … show all {((line.cutBytes ?? 0) / 1024).toFixed(0)} KiB
+          </button>
+        )}
+        {line.traceId && <span className="chip">trace {line.traceId.slice(0, 8)}</span>}
+        {open && line.fields && <pre className="fields">{JSON.stringify(line.fields, null, 2)}</pre>}
+      </span>
+      <button className="copy" title="Copy line" onClick={() => void navigator.clipboard?.writeText(`${line.ts} ${line.namespace}/${line.pod} ${line.container} ${full ?? line.msg}`)}>
+        ⧉
+      </button>
+    </div>
+  );
+});
