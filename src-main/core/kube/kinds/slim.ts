@@ -1,6 +1,7 @@
 // What the cache keeps of a pod. At 100k pods every field costs: the cache keeps what list rows,
-// health, the overview and owner/node/label indexes read, and drops the rest (annotations,
-// volumes, env, probes, resources...). Detail pages fetch the full object when they open.
+// health, the overview and owner/node/label indexes read, plus the names a pod refers to (volumes'
+// ConfigMaps, Secrets and claims; envFrom/env references) for the topology, and drops the rest
+// (annotations, env values, probes, resources...). Detail pages fetch the full object when they open.
 import type { KubeObject } from '../cache/types';
 import { stripHeavyMetadata } from '../cache/store';
 import { resourceTotals } from './pod-resources';
@@ -8,7 +9,7 @@ import { resourceTotals } from './pod-resources';
 type Json = Record<string, unknown>;
 
 const keepContainer = ['name', 'image', 'restartPolicy'];
-const keepSpec = ['nodeName', 'containers', 'initContainers', 'ephemeralContainers', 'serviceAccountName'];
+const keepSpec = ['nodeName', 'containers', 'initContainers', 'ephemeralContainers', 'serviceAccountName', 'volumes'];
 const keepStatus = ['phase', 'reason', 'podIP', 'conditions', 'containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'];
 const keepContainerStatus = ['name', 'ready', 'restartCount', 'state', 'lastState'];
 const keepOwnerRef = ['uid', 'kind', 'name', 'controller'];
@@ -22,6 +23,34 @@ function pick(o: unknown, keys: string[]): Json | undefined {
 
 const pickAll = (list: unknown, keys: string[]) => (Array.isArray(list) ? list.map((c) => pick(c, keys)) : undefined);
 
+/** A container as kept: name, image, restartPolicy, and only the references of envFrom and env. */
+function slimContainer(c: unknown): Json | undefined {
+  const out = pick(c, keepContainer);
+  if (!out) return out;
+  const { envFrom, env } = c as { envFrom?: unknown; env?: unknown };
+  if (Array.isArray(envFrom) && envFrom.length) out.envFrom = envFrom;
+  if (Array.isArray(env)) {
+    const refs = env.filter((e: { valueFrom?: { configMapKeyRef?: unknown; secretKeyRef?: unknown } }) => e?.valueFrom?.configMapKeyRef || e?.valueFrom?.secretKeyRef);
+    if (refs.length) out.env = refs.map((e: { name?: string; valueFrom: { configMapKeyRef?: { name?: string }; secretKeyRef?: { name?: string } } }) => ({ name: e.name, valueFrom: e.valueFrom.configMapKeyRef ? { configMapKeyRef: { name: e.valueFrom.configMapKeyRef.name } } : { secretKeyRef: { name: e.valueFrom.secretKeyRef?.name } } }));
+  }
+  return out;
+}
+
+/** A volume as kept: its name and the ConfigMap, Secret or claim it names (nothing else). */
+function slimVolume(v: unknown): Json | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const src = v as { name?: string; configMap?: { name?: string }; secret?: { secretName?: string }; persistentVolumeClaim?: { claimName?: string }; projected?: { sources?: Array<{ configMap?: { name?: string }; secret?: { name?: string } }> } };
+  const out: Json = { name: src.name };
+  if (src.configMap) out.configMap = { name: src.configMap.name };
+  else if (src.secret) out.secret = { secretName: src.secret.secretName };
+  else if (src.persistentVolumeClaim) out.persistentVolumeClaim = { claimName: src.persistentVolumeClaim.claimName };
+  else if (src.projected?.sources) {
+    const sources = src.projected.sources.filter((s) => s.configMap || s.secret).map((s) => (s.configMap ? { configMap: { name: s.configMap.name } } : { secret: { name: s.secret?.name } }));
+    if (sources.length) out.projected = { sources };
+  }
+  return out;
+}
+
 export function slimPod(obj: KubeObject): KubeObject {
   stripHeavyMetadata(obj);
   const meta = obj.metadata;
@@ -33,8 +62,9 @@ export function slimPod(obj: KubeObject): KubeObject {
     // Containers' resources are dropped; their CPU/memory request and limit totals are kept
     // (four numbers) for usage charts.
     spec.resourceTotals = resourceTotals(obj.spec);
-    if (spec.containers) spec.containers = pickAll(spec.containers, keepContainer);
-    if (spec.initContainers) spec.initContainers = pickAll(spec.initContainers, keepContainer);
+    if (Array.isArray(spec.containers)) spec.containers = spec.containers.map(slimContainer);
+    if (Array.isArray(spec.initContainers)) spec.initContainers = spec.initContainers.map(slimContainer);
+    if (Array.isArray(spec.volumes)) spec.volumes = spec.volumes.map(slimVolume);
     if (spec.ephemeralContainers) spec.ephemeralContainers = pickAll(spec.ephemeralContainers, keepContainer);
     obj.spec = spec;
   }
