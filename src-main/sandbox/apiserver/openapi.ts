@@ -3,7 +3,7 @@
 // check exactly that to use server-side field validation instead of downloading schemas.
 // There are no component schemas: `kubectl explain` is not supported.
 import { createHash } from 'node:crypto';
-import { RESOURCES, groupVersions } from './resources';
+import { RESOURCES, groupVersions, type ResourceInfo } from './resources';
 
 function gvPath(g: { group: string; version: string }): string {
   return g.group ? `apis/${g.group}/${g.version}` : `api/${g.version}`;
@@ -11,9 +11,9 @@ function gvPath(g: { group: string; version: string }): string {
 
 const QUERY = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
 
-function gvDocument(group: string, version: string): object {
+function gvDocument(group: string, version: string, served: readonly ResourceInfo[]): object {
   const paths: Record<string, object> = {};
-  for (const r of RESOURCES) {
+  for (const r of served) {
     if (r.group !== group || r.version !== version || r.virtual) continue;
     const gvk = { group, version, kind: r.kind };
     const base = `/${gvPath(r)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.resource}`;
@@ -33,18 +33,32 @@ function gvDocument(group: string, version: string): object {
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas: {} } };
 }
 
-const docs = new Map<string, string>();
-for (const gv of groupVersions()) docs.set(gvPath(gv), JSON.stringify(gvDocument(gv.group, gv.version)));
 const hash = (s: string) => createHash('sha512').update(s).digest('hex').slice(0, 128).toUpperCase();
-const root = JSON.stringify({
-  paths: Object.fromEntries([...docs].map(([p, d]) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${hash(d)}` }])),
-});
+
+interface Documents {
+  docs: Map<string, string>;
+  root: string;
+}
+
+function documents(served: readonly ResourceInfo[]): Documents {
+  const docs = new Map<string, string>();
+  for (const gv of groupVersions(served)) docs.set(gvPath(gv), JSON.stringify(gvDocument(gv.group, gv.version, served)));
+  const root = JSON.stringify({
+    paths: Object.fromEntries([...docs].map(([p, d]) => [p, { serverRelativeURL: `/openapi/v3/${p}?hash=${hash(d)}` }])),
+  });
+  return { docs, root };
+}
+
+// Built once per set of served resources (it changes only when CRDs come and go).
+const built = new WeakMap<readonly ResourceInfo[], Documents>();
 
 /** The body for an /openapi/v3 path, or undefined (404). */
-export function openapiV3(pathname: string): string | undefined {
+export function openapiV3(pathname: string, served: readonly ResourceInfo[] = RESOURCES): string | undefined {
+  let d = built.get(served);
+  if (!d) built.set(served, (d = documents(served)));
   const p = pathname.replace(/\/$/, '');
-  if (p === '/openapi/v3') return root;
+  if (p === '/openapi/v3') return d.root;
   const m = /^\/openapi\/v3\/(.+)$/.exec(p);
-  return m ? docs.get(m[1]!) : undefined;
+  return m ? d.docs.get(m[1]!) : undefined;
 }
 

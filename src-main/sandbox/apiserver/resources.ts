@@ -1,8 +1,12 @@
 // The kinds the sandbox serves, described as kube-apiserver 1.32's discovery shows them.
-// One table drives discovery, routing, storage (StoreResource) and authorization names.
+// One table drives discovery, routing, storage (StoreResource) and authorization names;
+// ServedResources adds the custom resources of established CRDs (custom-resources.ts).
 import type { StoreResource } from './store';
 import { pathGetter, type FieldGetter } from './selectors';
 import { defaulters, validators } from './defaults';
+import { prepareCrd, validateCrd } from './crds';
+import type { Printer } from './tables';
+import type { Conversion } from './conversions';
 
 export interface SubresourceInfo {
   name: string; // "status", "scale", "log", "proxy"
@@ -31,6 +35,12 @@ export interface ResourceInfo {
   hasStatus?: boolean;
   generation?: boolean;
   fields?: Record<string, FieldGetter>;
+  /** Server-side printing other than the built-in printer for `resource` (CRD printer columns). */
+  printer?: Printer;
+  /** List kind when not `${kind}List`. */
+  listKind?: string;
+  /** A view of the stored version (custom resources served at a non-storage version). */
+  conversion?: Conversion;
 }
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -208,6 +218,13 @@ export const RESOURCES: readonly ResourceInfo[] = [
   r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   r('metrics.k8s.io', 'v1beta1', 'nodes', 'NodeMetrics', false, { verbs: ['get', 'list'], virtual: 'metrics', singular: '' }),
   r('metrics.k8s.io', 'v1beta1', 'pods', 'PodMetrics', true, { verbs: ['get', 'list'], virtual: 'metrics', singular: '' }),
+  r('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, {
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    subresources: [STATUS('CustomResourceDefinition')],
+    hasStatus: true,
+    generation: true,
+  }),
   r('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, { verbs: ['create'], virtual: 'review' }),
   r('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false, { verbs: ['create'], virtual: 'review' }),
   // `kubectl auth whoami`: who the server authenticated the request as.
@@ -219,10 +236,10 @@ export function apiVersionOf(r: { group: string; version: string }): string {
 }
 
 /** Group versions served, in discovery order. */
-export function groupVersions(): { group: string; version: string }[] {
+export function groupVersions(served: readonly ResourceInfo[] = RESOURCES): { group: string; version: string }[] {
   const seen = new Set<string>();
   const out: { group: string; version: string }[] = [];
-  for (const x of RESOURCES) {
+  for (const x of served) {
     const k = apiVersionOf(x);
     if (!seen.has(k)) {
       seen.add(k);
@@ -232,8 +249,30 @@ export function groupVersions(): { group: string; version: string }[] {
   return out;
 }
 
-export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((x) => x.group === group && x.version === version && x.resource === resource);
+export function findResource(group: string, version: string, resource: string, served: readonly ResourceInfo[] = RESOURCES): ResourceInfo | undefined {
+  return served.find((x) => x.group === group && x.version === version && x.resource === resource);
+}
+
+/** What one server serves: the built-in kinds plus the custom resources of established CRDs. */
+export class ServedResources {
+  private custom = new Map<string, ResourceInfo[]>();
+  private cached: readonly ResourceInfo[] = RESOURCES;
+
+  /** Every served resource, built-in first; a new array after each change (safe to memoize on). */
+  all(): readonly ResourceInfo[] {
+    return this.cached;
+  }
+
+  find(group: string, version: string, resource: string): ResourceInfo | undefined {
+    return findResource(group, version, resource, this.cached);
+  }
+
+  /** Serves (or re-serves, after an update) the versions of one CRD; [] stops serving it. */
+  setCustom(crdName: string, versions: ResourceInfo[]): void {
+    if (versions.length) this.custom.set(crdName, versions);
+    else this.custom.delete(crdName);
+    this.cached = [...RESOURCES, ...[...this.custom.values()].flat()];
+  }
 }
 
 /** The storage configuration for every stored kind (virtual and converted views excluded). */
@@ -251,6 +290,10 @@ export function storeResources(): StoreResource[] {
       generation: x.generation ?? false,
       graceful: x.resource === 'pods',
     };
+    if (x.resource === 'customresourcedefinitions') {
+      spec.prepare = prepareCrd;
+      spec.validate = validateCrd;
+    }
     if (x.group === 'rbac.authorization.k8s.io') spec.names = 'path';
     else if (x.resource === 'namespaces') spec.names = 'label';
     else if (x.resource === 'services') spec.names = 'dns1035';
@@ -265,9 +308,9 @@ export function storeResources(): StoreResource[] {
 }
 
 /** APIResourceList as /api/v1 and /apis/{group}/{version} answer. */
-export function apiResourceList(group: string, version: string): object {
+export function apiResourceList(group: string, version: string, served: readonly ResourceInfo[] = RESOURCES): object {
   const resources: object[] = [];
-  for (const x of RESOURCES) {
+  for (const x of served) {
     if (x.group !== group || x.version !== version) continue;
     const item: Record<string, unknown> = {
       name: x.resource,
@@ -292,9 +335,9 @@ export function apiResourceList(group: string, version: string): object {
 }
 
 /** APIGroupList for /apis. */
-export function apiGroupList(): object {
+export function apiGroupList(served: readonly ResourceInfo[] = RESOURCES): object {
   const groups = new Map<string, string[]>();
-  for (const gv of groupVersions()) {
+  for (const gv of groupVersions(served)) {
     if (!gv.group) continue;
     const l = groups.get(gv.group) ?? [];
     if (!l.includes(gv.version)) l.push(gv.version);

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from './errors';
 import { clone, type Entry, type KObject, type Store, type WatchEvent } from './store';
-import { apiVersionOf, findResource, type ResourceInfo } from './resources';
+import { apiVersionOf, type ResourceInfo, type ServedResources } from './resources';
 import type { Authorizer, UserInfo } from './rbac';
 import type { AuditContext } from './audit';
 import type { RequestInfo } from './requestinfo';
@@ -40,6 +40,8 @@ export interface ServerDeps {
   closing: boolean;
   /** Open long-running responses (watch, follow), closed on stop. */
   streams: Set<() => void>;
+  /** Built-in kinds plus the custom resources of established CRDs. */
+  resources: ServedResources;
 }
 
 const NOT_FOUND = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
@@ -120,7 +122,7 @@ interface View {
 const convertedJson = new WeakMap<KObject, string>();
 
 function viewOf(ri: ResourceInfo, e: Entry | { object: KObject; json: string }): View {
-  const conv = conversionFor(ri.group, ri.version, ri.resource);
+  const conv = ri.conversion ?? conversionFor(ri.group, ri.version, ri.resource);
   if (conv) {
     const o = conv.toView(e.object);
     return {
@@ -140,7 +142,7 @@ function partialJson(o: KObject): string {
 }
 
 function render(ri: ResourceInfo, v: View, mode: Mode): string {
-  if (mode.kind === 'table') return tableJson(ri.resource, [v], mode.include, { resourceVersion: v.object.metadata.resourceVersion });
+  if (mode.kind === 'table') return tableJson(ri.printer ?? ri.resource, [v], mode.include, { resourceVersion: v.object.metadata.resourceVersion });
   if (mode.kind === 'partial') return partialJson(v.object);
   return v.json();
 }
@@ -157,7 +159,7 @@ function storageOf(ri: ResourceInfo): string {
 }
 
 function toStorage(ri: ResourceInfo, obj: KObject): KObject {
-  return conversionFor(ri.group, ri.version, ri.resource)?.toStorage(obj) ?? obj;
+  return (ri.conversion ?? conversionFor(ri.group, ri.version, ri.resource))?.toStorage(obj) ?? obj;
 }
 
 function checkBodyKind(ri: ResourceInfo, obj: KObject): void {
@@ -170,7 +172,7 @@ function checkBodyKind(ri: ResourceInfo, obj: KObject): void {
 export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> {
   const { info } = ctx;
   try {
-    const ri = findResource(info.group, info.version, info.resource!);
+    const ri = deps.resources.find(info.group, info.version, info.resource!);
     if (!ri) throw NOT_FOUND();
     // Namespaced objects are addressed within a namespace (lists may span all); cluster-scoped
     // ones never are (namespaces/NAME sets info.namespace to NAME, as in kube).
@@ -216,10 +218,10 @@ export async function handleResource(ctx: Ctx, deps: ServerDeps): Promise<void> 
         });
         const views = r.entries.map((e) => viewOf(ri, e));
         let body: string;
-        if (mode.kind === 'table') body = tableJson(ri.resource, views, mode.include, r);
+        if (mode.kind === 'table') body = tableJson(ri.printer ?? ri.resource, views, mode.include, r);
         else if (mode.kind === 'partial') {
           body = `{"kind":"PartialObjectMetadataList","apiVersion":"meta.k8s.io/v1","metadata":${listMetaJson(r)},"items":[${views.map((v) => partialJson(v.object)).join(',')}]}`;
-        } else body = `{"kind":"${ri.kind}List","apiVersion":"${apiVersionOf(ri)}","metadata":${listMetaJson(r)},"items":[${views.map((v) => v.json()).join(',')}]}`;
+        } else body = `{"kind":"${ri.listKind ?? `${ri.kind}List`}","apiVersion":"${apiVersionOf(ri)}","metadata":${listMetaJson(r)},"items":[${views.map((v) => v.json()).join(',')}]}`;
         return ctx.send(200, body);
       }
       case 'watch':

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError } from './errors';
 import { Store, type StoreOptions } from './store';
-import { apiGroupList, apiResourceList, groupVersions, storeResources } from './resources';
+import { apiGroupList, apiResourceList, groupVersions, ServedResources, storeResources } from './resources';
+import { serveCustomResources } from './custom-resources';
 import { Authorizer, bootstrapPolicy, forbidden, type Attributes, type UserInfo } from './rbac';
 import { AuditLog, type AuditContext, type AuditPolicy } from './audit';
 import { generateServingCerts, type ClientSubject } from './certs';
@@ -124,7 +125,10 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   };
   const authorizer = new Authorizer(store);
   const audit = opts.auditPath ? new AuditLog(opts.auditPath, opts.auditPolicy) : undefined;
+  const served = new ServedResources();
+  const stopCustomResources = serveCustomResources(store, served);
   const deps: ServerDeps = {
+    resources: served,
     store,
     authorizer,
     logs: opts.logs,
@@ -243,23 +247,24 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     if (ctx.req.method !== 'GET' && ctx.req.method !== 'HEAD') return ctx.fail(ApiError.methodNotAllowed());
     if (p === '/version') return ctx.send(200, JSON.stringify(KUBE_VERSION));
     if (p.startsWith('/openapi/v3')) {
-      const doc = openapiV3(p);
+      const doc = openapiV3(p, served.all());
       if (doc) return ctx.send(200, doc);
     }
     if (p === '/api') {
       return ctx.send(200, JSON.stringify({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] }));
     }
-    if (p === '/apis') return ctx.send(200, JSON.stringify(apiGroupList()));
+    const all = served.all();
+    if (p === '/apis') return ctx.send(200, JSON.stringify(apiGroupList(all)));
     const m = /^\/apis\/([^/]+)$/.exec(p);
     if (m) {
-      const g = (apiGroupList() as { groups: { name: string }[] }).groups.find((x) => x.name === m[1]);
+      const g = (apiGroupList(all) as { groups: { name: string }[] }).groups.find((x) => x.name === m[1]);
       if (g) return ctx.send(200, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...g }));
     }
-    if (info.discovery && groupVersions().some((gv) => gv.group === info.group && gv.version === info.version)) {
-      return ctx.send(200, JSON.stringify(apiResourceList(info.group, info.version)));
+    if (info.discovery && groupVersions(all).some((gv) => gv.group === info.group && gv.version === info.version)) {
+      return ctx.send(200, JSON.stringify(apiResourceList(info.group, info.version, all)));
     }
     if (p === '/') {
-      const paths = ['/api', '/api/v1', '/apis', ...groupVersions().filter((g) => g.group).map((g) => `/apis/${g.group}/${g.version}`), '/healthz', '/livez', '/readyz', '/version'];
+      const paths = ['/api', '/api/v1', '/apis', ...groupVersions(all).filter((g) => g.group).map((g) => `/apis/${g.group}/${g.version}`), '/healthz', '/livez', '/readyz', '/version'];
       return ctx.send(200, JSON.stringify({ paths }));
     }
     ctx.fail(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
@@ -276,6 +281,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
     issueClientCertificate: (subject, validity) => certs.issueClientCert(subject, validity),
     async stop() {
       deps.closing = true;
+      stopCustomResources();
       for (const close of deps.streams) close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

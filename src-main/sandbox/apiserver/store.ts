@@ -60,12 +60,19 @@ export interface StoreResource {
   /** Name rules: DNS-1123 subdomain (default), DNS-1123 label (namespaces), DNS-1035 label
    *  (services) or any path segment (RBAC objects). */
   names?: 'subdomain' | 'label' | 'dns1035' | 'path';
+  /** The API's plural when the store key differs (custom resources are stored as plural.group). */
+  plural?: string;
   /** Selectable fields besides metadata.name and metadata.namespace. */
   fields?: Record<string, FieldGetter>;
   /** Defaulting, run on every create and update on a mutable draft (old is undefined on create). */
   prepare?: (draft: KObject, old: KObject | undefined, store: Store) => void;
   /** Validation; non-empty causes reject the write with 422 Invalid. */
   validate?: (obj: KObject, old: KObject | undefined) => StatusCause[];
+}
+
+/** How errors name a resource: the plural, qualified by the group in messages. */
+function apiName(spec: StoreResource): string {
+  return spec.plural ?? spec.resource;
 }
 
 /** One stored version of an object; `json` is computed once and shared by all readers. */
@@ -383,6 +390,11 @@ export class Store {
     return this.tables.has(resource);
   }
 
+  /** Starts storing a resource at runtime (custom resources of a new CRD); no-op if present. */
+  addResource(spec: StoreResource): void {
+    if (!this.tables.has(spec.resource)) this.tables.set(spec.resource, new Table(spec, this.history, this.now));
+  }
+
   private table(resource: string): Table {
     const t = this.tables.get(resource);
     if (!t) throw new Error(`store: unknown resource "${resource}"`);
@@ -409,7 +421,7 @@ export class Store {
     const e = this.getEntry(resource, namespace, name);
     if (!e) {
       const t = this.table(resource);
-      throw ApiError.notFound(resource, t.spec.group, name);
+      throw ApiError.notFound(apiName(t.spec), t.spec.group, name);
     }
     return e;
   }
@@ -636,7 +648,7 @@ export class Store {
     spec.prepare?.(draft, undefined, this);
     this.runValidation(spec, draft, undefined);
     const key = this.key(t, meta.namespace, meta.name!);
-    if (t.items.has(key)) throw ApiError.alreadyExists(spec.resource, spec.group, meta.name!);
+    if (t.items.has(key)) throw ApiError.alreadyExists(apiName(spec), spec.group, meta.name!);
     const rv = opts.dryRun ? 0 : ++this.rv;
     if (opts.dryRun) delete meta.resourceVersion;
     else meta.resourceVersion = String(rv);
@@ -733,11 +745,11 @@ export class Store {
     const ns = spec.namespaced ? obj.metadata.namespace || 'default' : undefined;
     const key = this.key(t, ns, name);
     const old = t.items.get(key);
-    if (!old) throw ApiError.notFound(spec.resource, spec.group, name);
+    if (!old) throw ApiError.notFound(apiName(spec), spec.group, name);
     const want = obj.metadata.resourceVersion;
-    if (want && want !== String(old.rv)) throw ApiError.conflict(spec.resource, spec.group, name);
+    if (want && want !== String(old.rv)) throw ApiError.conflict(apiName(spec), spec.group, name);
     if (obj.metadata.uid && obj.metadata.uid !== old.object.metadata.uid) {
-      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.object.metadata.uid}`);
+      throw ApiError.conflict(apiName(spec), spec.group, name, `Precondition failed: UID in precondition: ${obj.metadata.uid}, UID in object meta: ${old.object.metadata.uid}`);
     }
     let draft: KObject;
     if (statusOnly) {
@@ -786,14 +798,14 @@ export class Store {
     const spec = t.spec;
     const key = this.key(t, spec.namespaced ? namespace || 'default' : undefined, name);
     const cur = t.items.get(key);
-    if (!cur) throw ApiError.notFound(spec.resource, spec.group, name);
+    if (!cur) throw ApiError.notFound(apiName(spec), spec.group, name);
     const om = cur.object.metadata;
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== om.uid) {
-      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${om.uid}`);
+      throw ApiError.conflict(apiName(spec), spec.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${om.uid}`);
     }
     if (pre?.resourceVersion && pre.resourceVersion !== String(cur.rv)) {
-      throw ApiError.conflict(spec.resource, spec.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`);
+      throw ApiError.conflict(apiName(spec), spec.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.rv}`);
     }
     if (opts.dryRun) return cur.object;
     const policy = opts.propagationPolicy ?? 'Background';

@@ -2,6 +2,8 @@
 // so `kubectl get` looks as on a real cluster. Priority-1 columns show with `-o wide`.
 import type { KObject } from './store';
 import { labelSelectorToString } from './selectors';
+import { evaluateJsonPath, parseJsonPath } from './jsonpath';
+import type { PrinterColumn } from './crds';
 
 export interface Column {
   name: string;
@@ -11,8 +13,8 @@ export interface Column {
   priority: number;
 }
 
-type Cell = string | number | boolean | null;
-interface Printer {
+export type Cell = string | number | boolean | null;
+export interface Printer {
   columns: Column[];
   row: (o: any, now: number) => Cell[];
 }
@@ -342,6 +344,37 @@ const DEFAULT_PRINTER: Printer = {
   row: (o) => [o.metadata.name, o.metadata.creationTimestamp],
 };
 
+/** A cell as apiextensions-apiserver's table convertor makes it from a JSONPath result. */
+function crdCell(type: string, value: unknown, now: number): Cell {
+  if (value === undefined || value === null) return null;
+  switch (type) {
+    case 'integer':
+      return typeof value === 'number' ? Math.trunc(value) : null;
+    case 'number':
+      return typeof value === 'number' ? value : null;
+    case 'boolean':
+      return typeof value === 'boolean' ? value : null;
+    case 'date': {
+      if (typeof value !== 'string') return null;
+      const t = Date.parse(value);
+      return Number.isNaN(t) ? '<invalid>' : humanDuration(now - t);
+    }
+    default:
+      return typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+}
+
+/** The printer of a CRD version: Name, then its additionalPrinterColumns (or Age when it has
+ *  none), each cell the first result of the column's JSONPath. */
+export function crdPrinter(columns: readonly PrinterColumn[] | undefined): Printer {
+  const defs: PrinterColumn[] = columns?.length ? [...columns] : [{ name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: DESCRIPTIONS.Age }];
+  const paths = defs.map((c) => parseJsonPath(c.jsonPath));
+  return {
+    columns: [NAME, ...defs.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0 }))],
+    row: (o, now) => [o.metadata.name, ...defs.map((c, i) => crdCell(c.type, evaluateJsonPath(paths[i]!, o)[0], now))],
+  };
+}
+
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 export function printerFor(resource: string): Printer {
@@ -357,13 +390,13 @@ export function rowObjectJson(o: KObject, json: () => string, include: IncludeOb
 
 /** Table JSON for a set of objects; `items` carry their cached JSON. */
 export function tableJson(
-  resource: string,
+  resource: string | Printer,
   items: { object: KObject; json: () => string }[],
   include: IncludeObject,
   listMeta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
   withColumns = true,
 ): string {
-  const p = printerFor(resource);
+  const p = typeof resource === 'string' ? printerFor(resource) : resource;
   const now = Date.now();
   const rows = items.map(({ object, json }) => {
     const cells = JSON.stringify(p.row(object, now));

@@ -11,6 +11,9 @@ import * as autoscalingV1 from 'kubernetes-models/autoscaling/v1';
 import * as rbac from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import * as authz from 'kubernetes-models/authorization.k8s.io/v1';
 import * as coordination from 'kubernetes-models/coordination.k8s.io/v1';
+import * as apiextensions from 'kubernetes-models/apiextensions.k8s.io/v1';
+import * as authn from 'kubernetes-models/authentication.k8s.io/v1';
+import { constellationCrds } from '../workloads/custom-resources';
 import { api, seedShop, startFakeRuntime, startHarness, stream, type FakeRuntime, type Harness } from './testkit';
 import { RESOURCES, apiVersionOf } from './resources';
 
@@ -26,6 +29,8 @@ const MODELS: Record<string, Record<string, unknown>> = {
   'rbac.authorization.k8s.io/v1': rbac,
   'authorization.k8s.io/v1': authz,
   'coordination.k8s.io/v1': coordination,
+  'apiextensions.k8s.io/v1': apiextensions,
+  'authentication.k8s.io/v1': authn,
 };
 
 function validate(obj: any): void {
@@ -66,6 +71,7 @@ beforeAll(async () => {
   await post('/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices', { metadata: { name: 'web-abc12', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.244.0.5'], conditions: { ready: true } }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] });
   await post('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/roles', { metadata: { name: 'r' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
   await post('/apis/rbac.authorization.k8s.io/v1/namespaces/shop/rolebindings', { metadata: { name: 'rb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'viewer', apiGroup: 'rbac.authorization.k8s.io' }] });
+  await post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', constellationCrds()[0]!);
   await post('/apis/coordination.k8s.io/v1/namespaces/kube-system/leases', { metadata: { name: 'kube-scheduler' }, spec: { holderIdentity: 'orrery-sandbox', leaseDurationSeconds: 15 } });
   await post('/apis/events.k8s.io/v1/namespaces/shop/events', { metadata: { name: 'ev2' }, eventTime: '2026-01-01T00:00:00.000000Z', reportingController: 'orrery/scheduler', reportingInstance: 'sandbox', action: 'Binding', reason: 'Scheduled', regarding: { kind: 'Pod', namespace: 'shop', name: 'x' }, note: 'Successfully assigned', type: 'Normal' });
 });
@@ -104,6 +110,7 @@ describe('served objects validate against kubernetes-models', () => {
     validate((await api(h.server, 'GET', '/apis/apps/v1/namespaces/shop/deployments/web/status')).json);
     validate((await api(h.server, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', { body: { spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } } })).json);
     validate((await api(h.server, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', { user: 'viewer', body: { spec: { namespace: 'shop' } } })).json);
+    validate((await api(h.server, 'POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { user: 'viewer', body: {} })).json);
     const metrics = await api(h.server, 'GET', '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods');
     // No published model for metrics.k8s.io: check the shape metrics-server serves.
     expect(metrics.json.items[0]).toMatchObject({ kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', window: '15s', containers: [{ name: 'web', usage: { cpu: expect.stringMatching(/^\d+n$/), memory: expect.stringMatching(/^\d+Ki$/) } }] });
