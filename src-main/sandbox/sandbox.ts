@@ -7,6 +7,7 @@ import { storeResources } from './apiserver/resources';
 import { startApiServer, type ApiServer } from './apiserver/server';
 import { writeKubeconfig } from './apiserver/kubeconfig';
 import { constellationManifests, createWorkloadRuntime, startLoadGenerator, type LoadGenerator } from './workloads';
+import { constellationCrds, constellationCustomResources } from './workloads/custom-resources';
 import {
   DeploymentController,
   EndpointsController,
@@ -88,6 +89,9 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
     if (!resource) continue;
     if (!store.get(resource, m.metadata.namespace, m.metadata.name)) store.create(resource, m as any);
   }
+  // cert-manager's CRDs and a few objects: established at once, so the objects can follow.
+  for (const crd of constellationCrds()) if (!store.get('customresourcedefinitions', undefined, crd.metadata.name!)) store.create('customresourcedefinitions', crd);
+  for (const { resource, object } of constellationCustomResources()) if (!store.get(resource, object.metadata.namespace, object.metadata.name!)) store.create(resource, object);
 
   let scaleMode: ScaleMode | undefined;
   if (opts.scalePods || opts.churn || opts.logRate) {
