@@ -1,5 +1,9 @@
 // One echarts instance on one element: draws series, reports each finished render with how long
-// it took, and turns a horizontal drag (a brush on the x axis) into a zoom request.
+// it took, and turns a horizontal drag across the plot into a zoom request.
+//
+// The drag is ours (zrender mouse events and a plain overlay element), not echarts' brush
+// component: arming the brush takes a global-cursor action that re-runs the whole chart update
+// after every setOption, doubling the cost of each refresh of a large chart.
 import { buildChartOption, type ChartConfig, type ChartTheme } from './chart-options';
 import { init, type ECharts } from './echarts';
 import type { ChartSeries } from './series';
@@ -11,11 +15,23 @@ export interface ChartHandlers {
   onRendered?(ms: number): void;
 }
 
+interface ZrMouse {
+  offsetX: number;
+  offsetY: number;
+}
+
+const MIN_DRAG_PX = 5;
+
 export class ChartController {
   private readonly chart: ECharts;
+  private readonly selection: HTMLDivElement;
   private pendingSince: number | undefined;
+  private dragFrom: number | undefined;
 
-  constructor(element: HTMLElement, private handlers: ChartHandlers = {}) {
+  constructor(
+    private readonly element: HTMLElement,
+    private handlers: ChartHandlers = {},
+  ) {
     this.chart = init(element, undefined, { renderer: 'canvas' });
     this.chart.on('finished', () => {
       if (this.pendingSince === undefined) return;
@@ -23,12 +39,55 @@ export class ChartController {
       this.pendingSince = undefined;
       this.handlers.onRendered?.(ms);
     });
-    this.chart.on('brushEnd', (e) => {
-      const area = (e as { areas?: Array<{ coordRange?: [number, number] }> }).areas?.[0];
-      this.chart.dispatchAction({ type: 'brush', areas: [] });
-      const range = area?.coordRange;
-      if (range && range[1] - range[0] > 1000) this.handlers.onZoom?.(Math.round(range[0]), Math.round(range[1]));
-    });
+    this.selection = document.createElement('div');
+    this.selection.className = 'chart-selection';
+    this.selection.hidden = true;
+    element.append(this.selection);
+    const zr = this.chart.getZr();
+    zr.on('mousedown', (e: ZrMouse) => this.dragStart(e));
+    zr.on('mousemove', (e: ZrMouse) => this.dragMove(e));
+    zr.on('mouseup', (e: ZrMouse) => this.dragEnd(e));
+    zr.on('globalout', () => this.dragCancel());
+  }
+
+  private inPlot(x: number, y: number): boolean {
+    return this.chart.containPixel({ gridIndex: 0 }, [x, y]);
+  }
+
+  private timeAt(x: number): number {
+    return Number(this.chart.convertFromPixel({ xAxisIndex: 0 }, x));
+  }
+
+  private dragStart(e: ZrMouse): void {
+    if (!this.inPlot(e.offsetX, e.offsetY)) return;
+    this.dragFrom = e.offsetX;
+  }
+
+  private dragMove(e: ZrMouse): void {
+    if (this.dragFrom === undefined) return;
+    const left = Math.min(this.dragFrom, e.offsetX);
+    const width = Math.abs(e.offsetX - this.dragFrom);
+    if (width < MIN_DRAG_PX) return;
+    const grid = this.chart.convertToPixel({ gridIndex: 0 }, [0, 0]) as unknown as number[] | undefined;
+    this.selection.hidden = false;
+    this.selection.style.left = `${left}px`;
+    this.selection.style.width = `${width}px`;
+    this.selection.style.top = '0px';
+    this.selection.style.height = `${grid ? Math.max(0, grid[1]!) : this.element.clientHeight}px`;
+  }
+
+  private dragEnd(e: ZrMouse): void {
+    const from = this.dragFrom;
+    this.dragCancel();
+    if (from === undefined || Math.abs(e.offsetX - from) < MIN_DRAG_PX) return;
+    const a = this.timeAt(Math.min(from, e.offsetX));
+    const b = this.timeAt(Math.max(from, e.offsetX));
+    if (Number.isFinite(a) && Number.isFinite(b) && b - a > 1000) this.handlers.onZoom?.(Math.round(a), Math.round(b));
+  }
+
+  private dragCancel(): void {
+    this.dragFrom = undefined;
+    this.selection.hidden = true;
   }
 
   setHandlers(handlers: ChartHandlers): void {
@@ -40,8 +99,6 @@ export class ChartController {
     this.pendingSince = since;
     // notMerge: series that left the result must leave the chart too.
     this.chart.setOption(buildChartOption(series, hidden, { widthPx: this.chart.getWidth(), ...config }, theme), { notMerge: true, lazyUpdate: false });
-    // Dragging always brushes the x axis; re-armed after every setOption (which resets it).
-    this.chart.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
   }
 
   resize(): void {
@@ -50,5 +107,6 @@ export class ChartController {
 
   dispose(): void {
     this.chart.dispose();
+    this.selection.remove();
   }
 }

@@ -181,7 +181,6 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
       axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
       formatter: (params) => tooltipContent((Array.isArray(params) ? params : [params]) as AxisTooltipParam[], config.unit, config.tooltipRows ?? 12),
     },
-    brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', transformable: false, throttleType: 'debounce', brushStyle: { color: theme.mode === 'dark' ? 'rgba(96,165,250,0.2)' : 'rgba(37,99,235,0.15)', borderWidth: 0 }, outOfBrush: { colorAlpha: 1 } },
     xAxis: {
       type: 'time',
       min: config.start,
