@@ -27,7 +27,8 @@ export interface Sandbox {
   url: string;
   kubeconfigPath: string;
   auditLogPath: string;
-  /** Prometheus on loopback when it runs (also reachable as service monitoring/prometheus:9090). */
+  /** Prometheus on loopback when it runs; in the cluster it is a kube-prometheus-stack install:
+   *  Services monitoring/prometheus-operated:9090 and monitoring/kube-prometheus-stack-prometheus:9090. */
   prometheusUrl?: string;
   startScenario(name: string): Promise<void>;
   stopScenario(name: string): Promise<void>;

@@ -161,7 +161,7 @@ describe('sandbox with kubectl', () => {
     await until(
       'up == 1 everywhere',
       async () => {
-        const r = await kubectl(['get', '--raw', '/api/v1/namespaces/monitoring/services/prometheus:9090/proxy/api/v1/query?query=up']);
+        const r = await kubectl(['get', '--raw', '/api/v1/namespaces/monitoring/services/prometheus-operated:9090/proxy/api/v1/query?query=up']);
         const res = JSON.parse(r.stdout).data.result as any[];
         const all = JSON.parse((await kubectl(['get', 'pods', '-A', '-o', 'json'])).stdout).items.filter((p: any) => p.metadata.namespace !== 'monitoring' && !p.metadata.deletionTimestamp);
         return all.every((p: any) => res.some((x) => x.metric.pod === p.metadata.name && x.value[1] === '1'));

@@ -82,7 +82,7 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
   const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder), new CronJobController(store, recorder)];
 
   // Prometheus starts in parallel with the constellation.
-  const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log });
+  const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log, metrics: providers.metrics, extra });
 
   for (const m of constellationManifests()) {
     const resource = { Namespace: 'namespaces', ServiceAccount: 'serviceaccounts', ConfigMap: 'configmaps', Service: 'services', Deployment: 'deployments' }[m.kind];

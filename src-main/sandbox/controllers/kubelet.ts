@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { KObject, Store } from '../apiserver/store';
 import { ContainerLogBuffer } from '../apiserver/logs';
 import { parseServiceImage } from '../workloads/image';
-import { ImagePullError, type ContainerExit, type RunningContainer, type WorkloadRuntime } from '../workloads';
+import { ImagePullError, type ContainerCounters, type ContainerExit, type RunningContainer, type WorkloadRuntime } from '../workloads';
 import { resolveEnv, ContainerConfigError } from './env';
 import { portMap, type PodNetwork } from './network';
 import { WorkQueue, nsKey, splitKey } from './queue';
@@ -74,6 +74,16 @@ interface PodRt {
   podIP?: string;
   terminating: boolean;
   gone: boolean;
+}
+
+export interface RunningContainerInfo {
+  name: string;
+  /** `containerd://<64 hex>`, as in the container status. */
+  containerID: string;
+  image: string;
+  startedAtMs: number;
+  counters: ContainerCounters;
+  usage: { cpuNanoCores: number; memoryBytes: number };
 }
 
 export interface ContainerEvent {
@@ -166,6 +176,19 @@ export class Kubelet {
     if (!pr) return undefined;
     const out: { name: string; cpuNanoCores: number; memoryBytes: number }[] = [];
     for (const c of pr.containers.values()) if (c.instance) out.push({ name: c.name, ...c.instance.usage() });
+    return out.length ? out : undefined;
+  }
+
+  /** A pod's running container instances with what cAdvisor reads about them (cumulative
+   *  counters and current usage), undefined when the kubelet runs no container of it. */
+  runningContainers(namespace: string, pod: string): RunningContainerInfo[] | undefined {
+    const pr = this.pods.get(nsKey(namespace, pod));
+    if (!pr) return undefined;
+    const out: RunningContainerInfo[] = [];
+    for (const c of pr.containers.values()) {
+      if (!c.instance || !c.containerID) continue;
+      out.push({ name: c.name, containerID: c.containerID, image: c.spec.image, startedAtMs: c.startedAtMs, counters: c.instance.counters(), usage: c.instance.usage() });
+    }
     return out.length ? out : undefined;
   }
 

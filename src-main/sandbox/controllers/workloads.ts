@@ -45,7 +45,9 @@ export class WorkloadStatusController {
         status = { ...cur, observedGeneration: o.metadata.generation, replicas: pods.length, readyReplicas: ready, currentReplicas: pods.length, updatedReplicas: pods.length, availableReplicas: ready, collisionCount: cur.collisionCount ?? 0 };
         break;
       case 'daemonsets': {
-        const nodes = this.store.count('nodes');
+        // Nodes the daemon pods may run on: all, or those its nodeSelector picks.
+        const sel: Record<string, string> | undefined = o.spec?.template?.spec?.nodeSelector;
+        const nodes = sel && Object.keys(sel).length ? this.store.list('nodes').items.filter((n) => Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v)).length : this.store.count('nodes');
         status = { ...cur, observedGeneration: o.metadata.generation, desiredNumberScheduled: nodes, currentNumberScheduled: pods.length, numberReady: ready, numberAvailable: ready, updatedNumberScheduled: pods.length, numberMisscheduled: 0 };
         if (nodes - ready > 0) status.numberUnavailable = nodes - ready;
         break;

@@ -1,5 +1,5 @@
 // The workloads' public surface, for the sandbox's controllers, kubelet simulation and CLI.
-export type { ContainerExit, ContainerLaunch, ExitReason, RunningContainer, WorkloadRuntime } from './types';
+export type { ContainerCounters, ContainerExit, ContainerLaunch, ExitReason, RunningContainer, WorkloadRuntime } from './types';
 export {
   CONSTELLATION,
   ENTRY_ROUTES,

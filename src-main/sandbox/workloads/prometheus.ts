@@ -1,14 +1,12 @@
 // A real Prometheus for the sandbox, when the binary exists (Debian's `prometheus` package, or
-// PROMETHEUS_BIN). It listens on loopback, keeps its TSDB in a temporary directory, and finds the
-// pods through file-based service discovery: updateTargets() rewrites the targets file as pods
-// come and go. Targets are written with the __meta_kubernetes_* labels that kubernetes_sd_configs
-// would produce, and the scrape job relabels them the usual way (namespace, pod, container,
-// service, node), so `up` and every series look like those of a cluster's kubernetes-pods job.
+// PROMETHEUS_BIN). It listens on loopback, keeps its TSDB in a temporary directory, and finds its
+// targets through file-based service discovery: updateTargets() rewrites a job's targets file as
+// pods come and go. Targets are written with the __meta_kubernetes_* labels that kubernetes_sd
+// would produce, and each job relabels them the way the Prometheus operator's generated config
+// does (namespace, pod, container, service, endpoint, node), so `up` and every series look like
+// those of a cluster. Jobs, recording rules and the self-scrape labels are options: the sandbox
+// configures them to match a kube-prometheus-stack install (see sandbox/monitoring).
 //
-// Prometheus must never outlive the sandbox: stop() sends SIGTERM and waits (SIGKILL after a
-// grace period); a process 'exit' hook kills it if the sandbox exits without stop(); and
-// Prometheus runs under a tiny guardian shell that kills it when our end of its stdin pipe
-// closes — which happens even when the sandbox dies from SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +25,28 @@ export interface ScrapeTarget {
   metricsPath?: string;
 }
 
+/** One scrape config with its own file_sd targets. */
+export interface ScrapeJob {
+  /** job_name (the operator names them `serviceMonitor/<namespace>/<name>/<endpoint index>`). */
+  name: string;
+  /** honor_labels: the exporter's own namespace/pod/container labels win over the target's. */
+  honorLabels?: boolean;
+  /** Copy __metrics_path__ into a `metrics_path` label, as kube-prometheus-stack does for the
+   *  kubelet's endpoints (/metrics, /metrics/cadvisor). */
+  metricsPathLabel?: boolean;
+  /** metric_relabel_configs, in Prometheus' YAML shape. */
+  metricRelabelConfigs?: Record<string, unknown>[];
+  /** Initial targets. */
+  targets?: ScrapeTarget[];
+}
+
+/** A Prometheus rule group (recording rules), in the YAML shape of a rule file. */
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: { record: string; expr: string; labels?: Record<string, string> }[];
+}
+
 export interface PrometheusOptions {
   /** Binary to run; default PROMETHEUS_BIN, then `prometheus` on PATH. */
   bin?: string;
@@ -42,8 +62,15 @@ export interface PrometheusOptions {
   log?: (msg: string) => void;
   /** How long to wait for /-/ready (default 20 s). */
   readyTimeoutMs?: number;
-  /** Initial targets. */
+  /** Initial targets of the default job (`kubernetes-pods`). */
   targets?: ScrapeTarget[];
+  /** More scrape jobs, each with its own targets file. */
+  jobs?: ScrapeJob[];
+  /** Recording rules, written to a rule file Prometheus evaluates every scrape interval. */
+  ruleGroups?: RuleGroup[];
+  /** How Prometheus scrapes itself: job_name and the target's labels (default: job `prometheus`
+   *  with namespace=monitoring, service=prometheus). */
+  self?: { jobName: string; labels: Record<string, string> };
 }
 
 export interface RunningPrometheus {
@@ -52,8 +79,9 @@ export interface RunningPrometheus {
   port: number;
   pid: number;
   dir: string;
-  /** Replace the scraped targets (Prometheus notices the file change within a second). */
-  updateTargets(targets: ScrapeTarget[]): Promise<void>;
+  /** Replace a job's targets (default job: `kubernetes-pods`); Prometheus notices the file change
+   *  within a few seconds. */
+  updateTargets(targets: ScrapeTarget[], job?: string): Promise<void>;
   /** SIGTERM, wait (SIGKILL after 10 s), remove the temp dir. Idempotent. */
   stop(): Promise<void>;
   /** Resolves when Prometheus has exited (after stop(), or by itself); carries its last output. */
@@ -63,13 +91,13 @@ export interface RunningPrometheus {
 export interface MissingPrometheus {
   available: false;
   reason: string;
-  updateTargets(targets: ScrapeTarget[]): Promise<void>;
+  updateTargets(targets: ScrapeTarget[], job?: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 export type PrometheusHandle = RunningPrometheus | MissingPrometheus;
 
-const JOB = 'kubernetes-pods';
+export const DEFAULT_JOB = 'kubernetes-pods';
 let warnedMissing = false;
 
 function executable(p: string): boolean {
@@ -114,6 +142,7 @@ const META: Record<string, string> = {
   container: '__meta_kubernetes_pod_container_name',
   service: '__meta_kubernetes_service_name',
   node: '__meta_kubernetes_pod_node_name',
+  endpoint: '__meta_kubernetes_endpoint_port_name',
 };
 
 /** One file_sd group per target, labelled as kubernetes_sd would label a pod endpoint. */
@@ -128,31 +157,35 @@ export function fileSdGroups(targets: ScrapeTarget[]): { targets: string[]; labe
   });
 }
 
-function config(targetsFile: string, selfAddress: string, interval: number): string {
+interface ConfigInput {
+  jobs: { job: ScrapeJob; file: string }[];
+  rulesFile?: string;
+  selfAddress: string;
+  self: { jobName: string; labels: Record<string, string> };
+  interval: number;
+}
+
+function config(c: ConfigInput): string {
   const relabel = (source: string, target: string) => ({ source_labels: [source], regex: '(.+)', target_label: target, replacement: '$1', action: 'replace' });
   return stringify({
     global: {
-      scrape_interval: `${interval}s`,
-      scrape_timeout: `${Math.max(1, interval - 1)}s`,
-      evaluation_interval: `${interval}s`,
+      scrape_interval: `${c.interval}s`,
+      scrape_timeout: `${Math.max(1, c.interval - 1)}s`,
+      evaluation_interval: `${c.interval}s`,
     },
+    ...(c.rulesFile ? { rule_files: [c.rulesFile] } : {}),
     scrape_configs: [
-      {
-        job_name: 'prometheus',
-        static_configs: [{ targets: [selfAddress], labels: { namespace: 'monitoring', service: 'prometheus' } }],
-      },
-      {
-        job_name: JOB,
-        honor_labels: false,
-        file_sd_configs: [{ files: [targetsFile], refresh_interval: '5s' }],
+      { job_name: c.self.jobName, static_configs: [{ targets: [c.selfAddress], labels: c.self.labels }] },
+      ...c.jobs.map(({ job, file }) => ({
+        job_name: job.name,
+        honor_labels: job.honorLabels ?? false,
+        file_sd_configs: [{ files: [file], refresh_interval: '5s' }],
         relabel_configs: [
-          relabel(META.namespace!, 'namespace'),
-          relabel(META.pod!, 'pod'),
-          relabel(META.container!, 'container'),
-          relabel(META.service!, 'service'),
-          relabel(META.node!, 'node'),
+          ...Object.entries(META).map(([label, meta]) => relabel(meta, label)),
+          ...(job.metricsPathLabel ? [relabel('__metrics_path__', 'metrics_path')] : []),
         ],
-      },
+        ...(job.metricRelabelConfigs?.length ? { metric_relabel_configs: job.metricRelabelConfigs } : {}),
+      })),
     ],
   });
 }
@@ -183,10 +216,21 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
   const dir = opts.dir ?? (await mkdtemp(path.join(os.tmpdir(), 'orrery-prometheus-')));
   const port = opts.port ?? (await freePort());
   const interval = opts.scrapeIntervalSeconds ?? 5;
-  const targetsFile = path.join(dir, 'targets.json');
+  const jobs = [{ name: DEFAULT_JOB, targets: opts.targets ?? [] }, ...(opts.jobs ?? [])].map((job, i) => ({ job, file: path.join(dir, i === 0 ? 'targets.json' : `targets-${i}.json`) }));
+  const files = new Map<string, string>();
+  for (const { job, file } of jobs) {
+    if (files.has(job.name)) throw new Error(`prometheus: duplicate scrape job "${job.name}"`);
+    files.set(job.name, file);
+    await writeAtomic(file, JSON.stringify(fileSdGroups(job.targets ?? [])));
+  }
+  let rulesFile: string | undefined;
+  if (opts.ruleGroups?.length) {
+    rulesFile = path.join(dir, 'rules.yml');
+    await writeFile(rulesFile, stringify({ groups: opts.ruleGroups }));
+  }
   const configFile = path.join(dir, 'prometheus.yml');
-  await writeAtomic(targetsFile, JSON.stringify(fileSdGroups(opts.targets ?? [])));
-  await writeFile(configFile, config(targetsFile, `127.0.0.1:${port}`, interval));
+  const self = opts.self ?? { jobName: 'prometheus', labels: { namespace: 'monitoring', service: 'prometheus' } };
+  await writeFile(configFile, config({ jobs, ...(rulesFile ? { rulesFile } : {}), selfAddress: `127.0.0.1:${port}`, self, interval }));
 
   const args = [
     `--config.file=${configFile}`,
@@ -306,9 +350,11 @@ export async function startPrometheus(opts: PrometheusOptions = {}): Promise<Pro
     exited,
     stop,
     // Serialized, so overlapping updates cannot interleave and the last call wins.
-    updateTargets: (targets) => {
+    updateTargets: (targets, job = DEFAULT_JOB) => {
+      const file = files.get(job);
+      if (!file) return Promise.reject(new Error(`prometheus: no scrape job "${job}" (jobs: ${[...files.keys()].join(', ')})`));
       const text = JSON.stringify(fileSdGroups(targets));
-      const next = writing.then(() => writeAtomic(targetsFile, text));
+      const next = writing.then(() => writeAtomic(file, text));
       writing = next.catch(() => undefined);
       return next;
     },

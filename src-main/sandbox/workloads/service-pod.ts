@@ -19,7 +19,7 @@ import type { FaultController, ServiceFaultState } from './faults';
 import { PodLogger } from './pod-logger';
 import { decodePeer, encodePeer, PEER_HEADER, PodMetrics, UNKNOWN_PEER, type MeshPeer } from './pod-metrics';
 import { contextFromTraceparent, createPodTracing, traceparentOf, tracesUrlFrom, type PodTracing } from './tracing';
-import type { ContainerExit, ContainerLaunch, RunningContainer } from './types';
+import type { ContainerCounters, ContainerExit, ContainerLaunch, RunningContainer } from './types';
 import { LoadMeter } from './usage';
 
 export interface PodDeps {
@@ -191,6 +191,10 @@ class ServicePod implements RunningContainer {
 
   usage(): { cpuNanoCores: number; memoryBytes: number } {
     return this.meter.usage();
+  }
+
+  counters(): ContainerCounters {
+    return this.meter.counters();
   }
 
   /** Graceful shutdown: stop accepting, finish in-flight requests, flush spans. */
@@ -565,7 +569,8 @@ class ServicePod implements RunningContainer {
       const r = await this.request(endpoint, call.method, path, body, span);
       result = r;
       if (r.peer) destination = r.peer;
-      this.meter.client(body.length + r.body.length + 400);
+      // Request line and headers out, status line and headers back.
+      this.meter.client(body.length + 250, r.body.length + 150);
     }
     const ms = performance.now() - t0;
     this.metrics.mesh({
@@ -686,6 +691,9 @@ class FailedContainer implements RunningContainer {
   }
   usage(): { cpuNanoCores: number; memoryBytes: number } {
     return { cpuNanoCores: 0, memoryBytes: 0 };
+  }
+  counters(): ContainerCounters {
+    return { cpuSeconds: 0.02, rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
   }
   async stop(): Promise<void> {}
 }

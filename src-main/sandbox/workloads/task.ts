@@ -2,9 +2,11 @@
 // task instead of a service. It logs structured JSON progress lines, then exits by itself:
 // exit code ORRERY_TASK_EXIT_CODE (default 0 -> reason Completed, else Error) after
 // ORRERY_TASK_DURATION ("2s", "500ms", "1m"; default 2s). Nothing listens on its port.
-import type { ContainerExit, ContainerLaunch, RunningContainer } from './types';
+import type { ContainerCounters, ContainerExit, ContainerLaunch, RunningContainer } from './types';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
+/** A task works steadily: 2 millicores. */
+const TASK_NANOCORES = 2_000_000;
 
 /** "2s" / "500ms" / "1m" / "3" (seconds) in ms, or undefined when malformed. */
 export function parseTaskDuration(v: string | undefined): number | undefined {
@@ -19,6 +21,7 @@ export class TaskContainer implements RunningContainer {
   private running = true;
   private resolveExit!: (e: ContainerExit) => void;
   private readonly started = performance.now();
+  private stoppedAt: number | undefined;
 
   constructor(private readonly launch: ContainerLaunch) {
     this.port = launch.port;
@@ -59,6 +62,7 @@ export class TaskContainer implements RunningContainer {
   private finish(e: ContainerExit): void {
     if (!this.running) return;
     this.running = false;
+    this.stoppedAt = performance.now();
     this.timers.forEach(clearTimeout);
     this.resolveExit(e);
   }
@@ -72,11 +76,17 @@ export class TaskContainer implements RunningContainer {
   }
 
   usage(): { cpuNanoCores: number; memoryBytes: number } {
-    return this.running ? { cpuNanoCores: 2_000_000, memoryBytes: 12 * 1024 * 1024 } : { cpuNanoCores: 0, memoryBytes: 0 };
+    return this.running ? { cpuNanoCores: TASK_NANOCORES, memoryBytes: 12 * 1024 * 1024 } : { cpuNanoCores: 0, memoryBytes: 0 };
+  }
+
+  counters(): ContainerCounters {
+    const ran = ((this.stoppedAt ?? performance.now()) - this.started) / 1000;
+    return { cpuSeconds: (TASK_NANOCORES / 1e9) * ran, rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
   }
 
   /** SIGTERM: stop the work; `exited` stays pending (the contract for stopped containers). */
   async stop(): Promise<void> {
+    this.stoppedAt ??= performance.now();
     this.running = false;
     this.timers.forEach(clearTimeout);
   }

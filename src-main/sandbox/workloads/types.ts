@@ -32,6 +32,17 @@ export interface ContainerExit {
   message?: string;
 }
 
+/** Cumulative counters of one container instance since it started, as cAdvisor reads them from
+ *  the cgroup (CPU) and the pod's network interface (traffic this container caused). */
+export interface ContainerCounters {
+  /** CPU seconds consumed (container_cpu_usage_seconds_total). */
+  cpuSeconds: number;
+  rxBytes: number;
+  txBytes: number;
+  rxPackets: number;
+  txPackets: number;
+}
+
 /** A started container. Usage figures follow the container's real load. */
 export interface RunningContainer {
   readonly port: number;
@@ -43,6 +54,8 @@ export interface RunningContainer {
   readonly exited: Promise<ContainerExit>;
   /** CPU in nanocores and working-set memory in bytes, for metrics.k8s.io. */
   usage(): { cpuNanoCores: number; memoryBytes: number };
+  /** The cumulative counters behind usage(): their rate is the CPU usage metrics.k8s.io shows. */
+  counters(): ContainerCounters;
   /** Stop the container (SIGTERM semantics: finish in-flight requests, close the server). */
   stop(): Promise<void>;
 }
