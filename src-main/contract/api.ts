@@ -2,6 +2,7 @@
 // and a handler in the backend; both transports carry it unchanged.
 import { z } from 'zod';
 import { procedure, stream } from './define';
+import { TOPOLOGY_KINDS, type TopologyFrame } from './topology-types';
 import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview, LogFrame, LogFilterResult, LogLine, LogExportChunk } from './types';
 import { metricsApi } from './metrics-api';
 
@@ -168,6 +169,32 @@ export const api = {
    *  'text' is "TIMESTAMP NAMESPACE/POD CONTAINER LINE" per line, 'jsonl' one JSON object per line
    *  (LogLine without seq, with full text in `line`). Ends when all is sent. */
   'logs.export': stream<LogExportChunk>('fail')(z.object({ viewId, format: z.enum(['text', 'jsonl']) }).strict()),
+  /** The object graph of namespaces (or of one object's neighbourhood) from the watch cache:
+   *  a snapshot, then deltas against the previous version (see TopologyFrame). Live. */
+  'topology.graph': stream<TopologyFrame>('fail')(
+    z
+      .object({
+        context: contextName,
+        /** Namespaces in scope; absent or empty: all (or the focused object's). */
+        namespaces: z.array(namespaceName).max(100).optional(),
+        /** Kinds shown (default: all but Node). */
+        kinds: z.array(z.enum(TOPOLOGY_KINDS)).max(TOPOLOGY_KINDS.length).optional(),
+        /** Only nodes of these health levels, with their neighbours as context. */
+        health: z.array(z.enum(['ok', 'degraded', 'failing', 'unknown'])).min(1).max(4).optional(),
+        /** Ids of workloads (or pod groups) whose ReplicaSets and Pods are shown. */
+        expand: z.array(z.string().min(1).max(600)).max(1000).optional(),
+        /** Every pod shown on its own (no grouping). */
+        expandAll: z.boolean().default(false),
+        /** The neighbourhood of one object, `depth` hops in either direction. */
+        focus: z
+          .object({ kind: z.enum(TOPOLOGY_KINDS), namespace: namespaceName.optional(), name: z.string().min(1).max(253), depth: z.number().int().min(1).max(10).default(2) })
+          .strict()
+          .optional(),
+        /** The graph is cut at this many nodes (workloads and Services kept first). */
+        maxNodes: z.number().int().min(10).max(20_000).default(5000),
+      })
+      .strict(),
+  ),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */
   'diagnostics.metrics': procedure<MetricFamily[]>()(noInput),
   /** Resource usage history and Prometheus (metrics-api.ts). */

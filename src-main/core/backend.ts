@@ -15,6 +15,7 @@ import { streamOverview } from './kube/overview';
 import { Discovery } from './kube/discovery';
 import { ContractError } from '../contract/errors';
 import { LogViews } from './logs/views';
+import { streamTopology } from './topology/stream';
 import type { Telemetry } from './telemetry/telemetry';
 
 export interface BackendOptions {
@@ -91,6 +92,7 @@ export function createBackend(options: BackendOptions): Backend {
     'logs.previous': (input) => logs.previous(input),
     'logs.fullLine': ({ viewId, seq }) => logs.fullLine(viewId, seq),
     'logs.export': ({ viewId, format }, sink) => logs.export(viewId, format, sink),
+    'topology.graph': (input, sink) => streamTopology(caches, input, sink),
   };
 
   return {
