@@ -49,3 +49,109 @@ test('filters run in the backend and a bad regex is explained inline', async ({ 
   await page.getByLabel('Include regex').fill('(unclosed');
   await expect(page.getByTestId('filter-error')).toContainText(/regular expression|regex|Unterminated group/i);
 });
+
+const CTX = 'orrery-sandbox';
+const VIEWER = 'orrery-sandbox-viewer';
+
+test('one view over two contexts: each stream and line labelled with its context, pod colors unchanged', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/logs?lctx=orrery-sandbox,orrery-sandbox-viewer&lw=deployments/edge/frontend'));
+  await expect(page.getByTestId('log-sources')).toHaveText(`deployment edge/frontend · contexts ${CTX}, ${VIEWER}`);
+  const streams = page.getByTestId('streams').locator('tr');
+  await expect(streams).toHaveCount(6, { timeout: 20_000 });
+  await expect(streams.locator('.ctx-label', { hasText: new RegExp(`^${VIEWER}$`) })).toHaveCount(3);
+  await expect(streams.locator('.ctx-label', { hasText: new RegExp(`^${CTX}$`) })).toHaveCount(3);
+  const lines = page.getByTestId('log-lines').locator('.log-line');
+  for (const ctx of [CTX, VIEWER]) await expect(lines.locator('.ctx-label', { hasText: new RegExp(`^${ctx}$`) }).first()).toBeVisible({ timeout: 20_000 });
+  // A pod has one color whichever context its line came from.
+  const colors = await lines.evaluateAll((els) => els.map((e) => [e.getAttribute('data-pod'), (e.querySelector('.src') as HTMLElement).style.color]));
+  const byPod = new Map<string, Set<string>>();
+  for (const [pod, color] of colors) byPod.set(pod!, (byPod.get(pod!) ?? new Set()).add(color!));
+  expect([...byPod.values()].every((s) => s.size === 1)).toBe(true);
+  await page.getByTestId('streams').locator('xpath=..').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  await page.screenshot({ path: 'test-results/logs-two-contexts.png' });
+  check();
+});
+
+test('the source picker: a label selector in two contexts, then back to one', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/logs'));
+  const picker = page.getByTestId('log-source-picker');
+  await expect(picker.getByLabel(CTX, { exact: true })).toBeChecked();
+  await picker.getByLabel(VIEWER, { exact: true }).check();
+  await picker.getByLabel('Tail').selectOption('selector');
+  await picker.getByLabel('Namespaces').fill('shop');
+  await picker.getByLabel('Pods label selector').fill('app.kubernetes.io/name=cart');
+  await picker.getByRole('button', { name: 'Tail' }).click();
+  await expect(page.getByTestId('log-sources')).toHaveText(`pods matching app.kubernetes.io/name=cart in shop · contexts ${CTX}, ${VIEWER}`);
+  const lines = page.getByTestId('log-lines').locator('.log-line');
+  await expect(lines.locator('.ctx-label', { hasText: new RegExp(`^${VIEWER}$`) }).first()).toBeVisible({ timeout: 20_000 });
+  expect(await page.evaluate(() => new URLSearchParams(location.hash.split('?')[1]).get('lctx'))).toBe(`${CTX},${VIEWER}`);
+  // Sources… reopens the picker as the URL says; one context again: no labels.
+  await page.getByRole('button', { name: 'Sources…' }).click();
+  await expect(picker.getByLabel('Pods label selector')).toHaveValue('app.kubernetes.io/name=cart');
+  await picker.getByLabel(VIEWER, { exact: true }).uncheck();
+  await picker.getByRole('button', { name: 'Tail' }).click();
+  await expect(page.getByTestId('log-sources')).toHaveText('pods matching app.kubernetes.io/name=cart in shop');
+  await expect(lines.first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByTestId('log-lines').locator('.ctx-label')).toHaveCount(0);
+  check();
+});
+
+test("the command palette opens a workload's and a service's logs", async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/overview'));
+  await page.keyboard.press('Control+k');
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await palette.getByLabel('Command').fill('logs deployment/catalog');
+  await expect(palette.getByRole('option').first()).toHaveText('Logs deployment/catalog in shop', { timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('log-sources')).toHaveText('deployment shop/catalog');
+  await expect(page.getByTestId('log-lines').locator('.log-line').first()).toBeVisible({ timeout: 20_000 });
+  await page.keyboard.press('Control+k');
+  await palette.getByLabel('Command').fill('logs service/cart');
+  await expect(palette.getByRole('option').first()).toHaveText('Logs service/cart in shop', { timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('log-sources')).toHaveText('service shop/cart');
+  await expect(page.getByTestId('log-lines').locator('.log-line').first()).toBeVisible({ timeout: 20_000 });
+  check();
+});
+
+test("a Service's selector changes: the view follows the newly selected pods and stops the others", async ({ page }) => {
+  const check = watchForErrors(page);
+  kubectl('create', 'service', 'clusterip', 'pick', '-n', 'shop', '--tcp=80:8080');
+  kubectl('set', 'selector', 'service', 'pick', '-n', 'shop', 'app.kubernetes.io/name=payments');
+  await page.goto(orrery.url);
+  await page.evaluate(() => (location.hash = '#/logs?lw=services/shop/pick'));
+  const streams = page.getByTestId('streams').locator('tr');
+  await expect(streams).toHaveCount(2, { timeout: 20_000 });
+  await expect(streams.filter({ hasText: 'payments-' })).toHaveCount(2);
+  kubectl('set', 'selector', 'service', 'pick', '-n', 'shop', 'app.kubernetes.io/name=checkout');
+  const live = (prefix: string) => page.locator(`[data-testid="streams"] tr:is([data-state="streaming"], [data-state="quiet"]):has-text("${prefix}")`);
+  await expect(live('checkout-')).toHaveCount(2, { timeout: 20_000 });
+  await expect(live('payments-')).toHaveCount(0);
+  await expect(streams.filter({ hasText: 'pod no longer matches the source' })).toHaveCount(2);
+  await expect(page.getByTestId('log-lines').locator('.log-line[data-pod^="checkout-"]').first()).toBeVisible({ timeout: 20_000 });
+  kubectl('delete', 'service', 'pick', '-n', 'shop');
+  check();
+});
+
+test('ephemeral containers are tailed when asked: kubectl debug on a pod appears in its view', async ({ page }) => {
+  const check = watchForErrors(page);
+  const pod = kubectl('get', 'pods', '-n', 'shop', '-l', 'app.kubernetes.io/name=inventory', '-o', 'jsonpath={.items[0].metadata.name}');
+  const image = kubectl('get', 'pod', pod, '-n', 'shop', '-o', 'jsonpath={.spec.containers[0].image}');
+  await page.goto(orrery.url);
+  await page.evaluate((p) => (location.hash = `#/logs?lpods=shop/${p}&leph=1`), pod);
+  const streams = page.getByTestId('streams').locator('tr');
+  await expect(streams).toHaveCount(1, { timeout: 20_000 });
+  kubectl('debug', pod, '-n', 'shop', `--image=${image}`, '-c', 'dbg', '--env=ORRERY_TASK=inspect', '--env=ORRERY_TASK_DURATION=2s');
+  const dbg = streams.filter({ has: page.locator('td.mono', { hasText: /^dbg$/ }) });
+  await expect(dbg).toHaveCount(1, { timeout: 20_000 });
+  await expect(page.getByTestId('log-lines').locator('.log-line', { hasText: 'task started' })).toBeVisible({ timeout: 20_000 });
+  await expect(dbg).toHaveAttribute('data-state', 'ended', { timeout: 20_000 });
+  await expect(dbg).toContainText('Completed');
+  check();
+});

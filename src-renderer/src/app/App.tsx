@@ -6,6 +6,8 @@ import { TopBar } from '../components/TopBar';
 import { useCall, useLatest } from '../api/hooks';
 import { kindTitle } from '../views/kind-title';
 import { views } from '../views/registry';
+import { logCommands } from '../views/logs/log-commands';
+import { useLogTargets } from '../views/logs/useLogTargets';
 import { useContexts } from './contexts';
 import { useRoute } from './route';
 import { useTheme, type ThemeChoice } from './theme';
@@ -36,6 +38,7 @@ export function App() {
   const namespace = route.params.get('ns') ?? undefined;
   const kinds = useCall('resources.kinds', selected ? { context: selected } : undefined);
   const namespaces = useLatest('cluster.namespaces', { context: selected ?? '' }, undefined, !selected).value;
+  const logTargets = useLogTargets(selected, paletteOpen);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -56,11 +59,12 @@ export function App() {
     for (const c of snapshot?.contexts ?? []) {
       list.push({ id: `ctx:${c.name}`, group: 'Context', title: c.name, keywords: `${c.cluster} ${c.server ?? ''}`, run: () => route.setParams({ ctx: c.name }) });
     }
+    list.push(...logCommands(logTargets, route.params));
     for (const t of ['system', 'light', 'dark'] as ThemeChoice[]) {
       list.push({ id: `theme:${t}`, group: 'Theme', title: t === 'system' ? 'Follow the OS' : t[0]!.toUpperCase() + t.slice(1), run: () => theme.setChoice(t) });
     }
     return list;
-  }, [snapshot, route, theme, kinds.data]);
+  }, [snapshot, route, theme, kinds.data, logTargets]);
 
   const view = views.find((v) => v.id === route.view);
   const View = view?.component;

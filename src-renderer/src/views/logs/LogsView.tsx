@@ -11,7 +11,8 @@ import { client } from '../../api/client';
 import { useLogTail, type TailRequest } from '../../api/useLogTail';
 import { useContexts } from '../../app/contexts';
 import { useRoute } from '../../app/route';
-import { describeSource, filterFromParams, podColor, sourceFromParams } from './source';
+import { LogSourcePicker } from './LogSourcePicker';
+import { contextColor, describeSources, filterFromParams, podColor, sourcesFromParams, tailSources } from './source';
 
 const levelNames = ['error', 'warn', 'info', 'debug'] as const;
 const rowHeight = 22;
@@ -34,6 +35,15 @@ function Highlight({ text, needle }: { text: string; needle?: string }) {
   );
 }
 
+/** Which context a line or stream comes from, in a view spanning several. */
+function ContextLabel({ context }: { context: string }) {
+  return (
+    <span className="ctx-label" style={{ background: contextColor(context) }} title={`context ${context}`}>
+      {context}
+    </span>
+  );
+}
+
 function streamSummary(streams: LogStreamStatus[]) {
   const by = new Map<string, number>();
   for (const s of streams) by.set(s.state, (by.get(s.state) ?? 0) + 1);
@@ -43,7 +53,10 @@ function streamSummary(streams: LogStreamStatus[]) {
 export function LogsView() {
   const route = useRoute();
   const { selected: context } = useContexts();
-  const source = useMemo(() => sourceFromParams(route.params), [route.params]);
+  const sources = useMemo(() => sourcesFromParams(route.params, context), [route.params, context]);
+  const includeInit = route.params.get('linit') === '1';
+  const includeEphemeral = route.params.get('leph') === '1';
+  const [picking, setPicking] = useState(false);
   const filter = filterFromParams(route.params);
   // The filter at opening goes with the tail request; later changes go through logs.filter.
   const [initialFilter] = useState(filter);
@@ -51,10 +64,17 @@ export function LogsView() {
   const tailLines = route.params.get('tail');
   const request = useMemo<TailRequest | undefined>(
     () =>
-      context && source
-        ? { context, source, ...(since ? { since } : {}), ...(tailLines ? { tail: Number(tailLines) } : {}), filter: initialFilter }
+      sources
+        ? {
+            ...tailSources(sources),
+            ...(includeInit ? { includeInit } : {}),
+            ...(includeEphemeral ? { includeEphemeral } : {}),
+            ...(since ? { since } : {}),
+            ...(tailLines ? { tail: Number(tailLines) } : {}),
+            filter: initialFilter,
+          }
         : undefined,
-    [context, source, since, tailLines, initialFilter],
+    [sources, includeInit, includeEphemeral, since, tailLines, initialFilter],
   );
   const { tail, viewId } = useLogTail(request);
   const [filterError, setFilterError] = useState<string | undefined>();
@@ -75,7 +95,7 @@ export function LogsView() {
   }, [viewId, filterKey]);
 
   if (!context) return <div className="notice warn">Pick a context first (Contexts page).</div>;
-  if (!source)
+  if (!sources)
     return (
       <section className="view">
         <header className="view-header">
@@ -88,12 +108,18 @@ export function LogsView() {
     <section className="view logs" data-testid="logs-view">
       <header className="view-header">
         <h1>Logs</h1>
-        <span className="muted">{describeSource(source)}</span>
+        <span className="muted" data-testid="log-sources">
+          {describeSources(sources)}
+        </span>
+        <button onClick={() => setPicking((v) => !v)} aria-expanded={picking}>
+          Sources…
+        </button>
         <span className="sync" data-testid="stream-summary">
           {tail.streams.length ? streamSummary(tail.streams) : 'starting…'}
         </span>
         {tail.limited && <span className="sync error">Stream limit reached ({tail.maxStreams}): some containers wait</span>}
       </header>
+      {picking && <LogSourcePicker onDone={() => setPicking(false)} />}
       <LogFilterBar filter={filter} error={filterError} onChange={(changes) => route.setParams(changes)} viewId={viewId} />
       {tail.error && (
         <div className="notice error" role="alert">
@@ -104,27 +130,6 @@ export function LogsView() {
       {tail.dropped > 0 && <div className="muted small">{tail.dropped.toLocaleString()} older lines left the buffer.</div>}
       <LogList lines={tail.lines} trimmed={tail.trimmed} version={tail.version} needle={filter.text} viewId={viewId} />
     </section>
-  );
-}
-
-function LogSourcePicker() {
-  const route = useRoute();
-  const [selector, setSelector] = useState('');
-  const [namespace, setNamespace] = useState(route.params.get('ns') ?? '');
-  return (
-    <form
-      className="filters"
-      onSubmit={(e) => {
-        e.preventDefault();
-        route.setParams({ lsel: selector || undefined, lns: namespace || undefined });
-      }}
-    >
-      <input aria-label="Namespace" placeholder="namespace (empty: all)" value={namespace} onChange={(e) => setNamespace(e.target.value)} />
-      <input aria-label="Pods label selector" className="selector" placeholder="label selector, e.g. app=cart" value={selector} onChange={(e) => setSelector(e.target.value)} />
-      <button type="submit" className="primary" disabled={!selector && !namespace}>
-        Tail
-      </button>
-    </form>
   );
 }
 
@@ -197,6 +202,7 @@ const StreamsPanel = memo(function StreamsPanel({ streams, context }: { streams:
           {streams.map((s) => (
             <tr key={s.key} data-state={s.state}>
               <td>
+                {s.context && <ContextLabel context={s.context} />}
                 <span className="pod-dot" style={{ background: podColor(s.pod) }} /> {s.namespace}/{s.pod}
               </td>
               <td className="mono">{s.container}</td>
@@ -212,7 +218,7 @@ const StreamsPanel = memo(function StreamsPanel({ streams, context }: { streams:
                   <button
                     onClick={() => {
                       setPrevious({ key: s.key });
-                      client.call('logs.previous', { context, namespace: s.namespace, pod: s.pod, container: s.container }).then(
+                      client.call('logs.previous', { context: s.context ?? context, namespace: s.namespace, pod: s.pod, container: s.container }).then(
                         (lines) => setPrevious({ key: s.key, lines }),
                         (err: ClientError) => setPrevious({ key: s.key, error: err.message }),
                       );
@@ -409,7 +415,8 @@ const LogRow = memo(function LogRow({ index, start, line, open, measure, full, n
       data-pod={line.pod}
     >
       <span className="ts">{time(line.ts)}</span>
-      <span className="src" style={{ color: podColor(line.pod) }} title={`${line.namespace}/${line.pod} ${line.container}`}>
+      <span className="src" style={{ color: podColor(line.pod) }} title={`${line.context ? `${line.context} ` : ''}${line.namespace}/${line.pod} ${line.container}`}>
+        {line.context && <ContextLabel context={line.context} />}
         {line.pod}
         <span className="muted">/{line.container}</span>
       </span>
@@ -441,7 +448,7 @@ const LogRow = memo(function LogRow({ index, start, line, open, measure, full, n
         {line.traceId && <span className="chip">trace {line.traceId.slice(0, 8)}</span>}
         {open && line.fields && <pre className="fields">{JSON.stringify(line.fields, null, 2)}</pre>}
       </span>
-      <button className="copy" title="Copy line" onClick={() => void navigator.clipboard?.writeText(`${line.ts} ${line.namespace}/${line.pod} ${line.container} ${full ?? line.msg}`)}>
+      <button className="copy" title="Copy line" onClick={() => void navigator.clipboard?.writeText(`${line.ts} ${line.context ? `${line.context} ` : ''}${line.namespace}/${line.pod} ${line.container} ${full ?? line.msg}`)}>
         ⧉
       </button>
     </div>

@@ -1,11 +1,42 @@
-// A log view's source and filter live in the URL, so a link reopens the same tail.
+// A log view's sources and filter live in the URL, so a link reopens the same tail:
+//   lctx=a,b       contexts (absent: the selected context)
+//   lw=kind/ns/name | lpods=ns/pod,... | lsel=selector | lre=regex, with lns=ns,... (for lsel/lre
+//                  the namespaces to look in; alone, each namespace is a source of its own)
+//   linit=1, leph=1  also init / ephemeral containers
+// Every context gets the same sources: "this deployment in prod-eu and prod-us".
 import type { Api } from '../../../../src-main/contract/api';
 import type { InputOf } from '../../../../src-main/contract/define';
 
 export type LogSource = InputOf<Api['logs.tail']>['source'];
+export interface ContextSource {
+  context: string;
+  source: LogSource;
+}
 export type LogFilter = Omit<InputOf<Api['logs.filter']>, 'viewId'>;
 
 const list = (v: string | null) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : undefined);
+
+/** The URL's sources in each of its contexts (lctx, else `selected`); undefined: none given. */
+export function sourcesFromParams(p: URLSearchParams, selected: string | undefined): ContextSource[] | undefined {
+  const contexts = list(p.get('lctx')) ?? (selected ? [selected] : []);
+  const namespaces = list(p.get('lns'));
+  const alone = !p.get('lw') && !p.get('lpods') && !p.get('lsel') && !p.get('lre');
+  const sources: LogSource[] = alone ? (namespaces ?? []).map((namespace) => ({ namespace })) : [sourceFromParams(p)].filter((s): s is LogSource => !!s);
+  if (!contexts.length || !sources.length) return undefined;
+  return contexts.flatMap((context) => sources.map((source) => ({ context, source })));
+}
+
+/** The logs.tail input's source fields for a list of sources (the first one, then the rest). */
+export function tailSources(list: ContextSource[]): { context: string; source: LogSource; sources?: ContextSource[] } {
+  const [first, ...rest] = list;
+  return { context: first!.context, source: first!.source, ...(rest.length ? { sources: rest } : {}) };
+}
+
+export function describeSources(list: ContextSource[]): string {
+  const what = [...new Set(list.map((s) => describeSource(s.source)))];
+  const contexts = [...new Set(list.map((s) => s.context))];
+  return `${what.join(', ')}${contexts.length > 1 ? ` · contexts ${contexts.join(', ')}` : ''}`;
+}
 
 export function sourceFromParams(p: URLSearchParams): LogSource | undefined {
   const workload = p.get('lw');
@@ -58,9 +89,19 @@ export function logsHref(params: URLSearchParams, target: { kind: string; namesp
   return `#/logs?${next.toString()}`;
 }
 
-/** Stable, distinct colors per pod. */
-export function podColor(pod: string): string {
+function hash(s: string): number {
   let h = 0;
-  for (let i = 0; i < pod.length; i++) h = (h * 31 + pod.charCodeAt(i)) >>> 0;
-  return `hsl(${h % 360} 65% 55%)`;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
+  return h;
+}
+
+/** Stable, distinct colors per pod: from the pod's name alone, so a pod keeps its color whatever
+ *  else the view shows (more pods, more contexts). */
+export function podColor(pod: string): string {
+  return `hsl(${hash(pod) % 360} 65% 55%)`;
+}
+
+/** A context's label color: stable per name, darker than pod colors so the two read apart. */
+export function contextColor(context: string): string {
+  return `hsl(${hash(context) % 360} 45% 40%)`;
 }
