@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../sandbox/apiserver/testkit';
-import { KubeClient, kubeConfigFor } from './kube-client';
+import { KubeClient, kubeConfigFor, readBody } from './kube-client';
 import { KubeApiError } from './kube-errors';
 import { loadKubeconfig } from './kubeconfig';
 
@@ -30,6 +30,18 @@ describe('KubeClient against the sandbox API server', () => {
     const client = await clientFor('orrery-sandbox');
     const version = await client.json<{ gitVersion: string }>({ path: '/version' });
     expect(version.gitVersion).toMatch(/^v1\./);
+  });
+
+  it('keeps connections alive between requests (a paged list does not pay a TLS handshake per page)', async () => {
+    const client = await clientFor('orrery-sandbox');
+    const reused: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await client.send({ path: '/api/v1/namespaces', query: { limit: 1 } });
+      reused.push(res.req.reusedSocket);
+      await readBody(res);
+      await new Promise((r) => setImmediate(r)); // the socket goes back to the pool
+    }
+    expect(reused).toEqual([false, true, true]);
   });
 
   it('authenticates through an exec credential plugin found on PATH, and says so when it fails', async () => {
