@@ -13,6 +13,9 @@ export interface WatchTelemetry {
 export interface AcquireOptions {
   /** Metadata-only objects (PartialObjectMetadata); cached separately from full objects. */
   metadataOnly?: boolean;
+  /** Objects listed and watched as Tables, each carrying the server's cells (table-rows.ts);
+   *  cached separately from plain objects. */
+  table?: boolean;
   /** Store options for this resource (extra indexes, another transform). Used on first acquire. */
   store?: Omit<ObjectStoreOptions, 'schedule'>;
 }
@@ -73,7 +76,7 @@ export class WatchCache {
   acquire(resource: ResourceId, options: AcquireOptions = {}): CacheHandle {
     if (this.closed) throw new Error(`the watch cache of context "${this.client.context}" is closed`);
     const metadataOnly = options.metadataOnly ?? false;
-    const key = `${resourceKey(resource)}${metadataOnly ? '#meta' : ''}`;
+    const key = `${resourceKey(resource)}${metadataOnly ? '#meta' : options.table ? '#table' : ''}`;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = this.createSlot(key, resource, metadataOnly, options);
@@ -133,6 +136,7 @@ export class WatchCache {
         resource,
         sink: store,
         metadataOnly,
+        table: options.table ?? false,
         onWatchOpen: () => telemetry?.onWatchOpen?.(context, resource),
         onWatchClose: () => telemetry?.onWatchClose?.(context, resource),
         onState: (state) => {

@@ -9,6 +9,7 @@ import { classifyNetworkError, KubeApiError, statusError, type CredentialDetails
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './backoff';
 import { JsonLineSplitter } from './json-lines';
 import { apiPath, isKubeObject, isRecord, resourceName, type KubeObject, type ResourceId, type WatchEventType } from './types';
+import { isTable, TABLE_ACCEPT, TableDecoder } from './table-rows';
 
 /** What the reflector needs of a KubeClient (tests may pass their own). */
 export interface WatchClient {
@@ -42,6 +43,8 @@ export interface ReflectorOptions {
   sink: ReflectorSink;
   /** Ask for PartialObjectMetadata instead of full objects (views that show metadata only). */
   metadataOnly?: boolean;
+  /** Ask for Tables with the objects included: each object carries the server's cells (tableCellsOf). */
+  table?: boolean;
   pageSize?: number;
   /** timeoutSeconds of each watch is drawn from this range (client-go: 5-10 min). */
   watchTimeoutSeconds?: [number, number];
@@ -77,6 +80,7 @@ export class Reflector {
   private rv = '';
   private synced = false;
   private current: ReflectorState = { phase: 'stopped', synced: false };
+  private readonly tables = new TableDecoder();
 
   constructor(options: ReflectorOptions) {
     this.opts = {
@@ -250,8 +254,8 @@ export class Reflector {
     const path = apiPath(this.opts.resource);
     const req: KubeRequest = {
       path,
-      query: { limit: this.opts.pageSize, continue: cont },
-      headers: { Accept: this.opts.metadataOnly ? META_LIST_ACCEPT : JSON_ACCEPT },
+      query: { limit: this.opts.pageSize, continue: cont, ...(this.opts.table ? { includeObject: 'Object' } : {}) },
+      headers: { Accept: this.opts.table ? TABLE_ACCEPT : this.opts.metadataOnly ? META_LIST_ACCEPT : JSON_ACCEPT },
       signal,
       timeoutMs: this.opts.requestTimeoutMs,
       intent: this.intent('list'),
@@ -260,7 +264,7 @@ export class Reflector {
     const text = await withAbort(res, signal, () => readBody(res, 1024 * 1024 * 1024));
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 299) throw statusError(status, text, req, this.opts.client);
-    return parseListPage(text, this.describe());
+    return parseListPage(text, this.describe(), this.tables);
   }
 
   // ---------------------------------------------------------------- watch
@@ -280,8 +284,8 @@ export class Reflector {
     }, (timeoutSeconds + 30) * 1000);
     const req: KubeRequest = {
       path: apiPath(this.opts.resource),
-      query: { watch: 1, allowWatchBookmarks: true, timeoutSeconds, resourceVersion: this.rv },
-      headers: { Accept: this.opts.metadataOnly ? META_WATCH_ACCEPT : JSON_ACCEPT },
+      query: { watch: 1, allowWatchBookmarks: true, timeoutSeconds, resourceVersion: this.rv, ...(this.opts.table ? { includeObject: 'Object' } : {}) },
+      headers: { Accept: this.opts.table ? TABLE_ACCEPT : this.opts.metadataOnly ? META_WATCH_ACCEPT : JSON_ACCEPT },
       signal: local.signal,
       timeoutMs: this.opts.requestTimeoutMs,
       intent: this.intent('watch'),
@@ -337,8 +341,10 @@ export class Reflector {
       throw statusError(status.code ?? 500, JSON.stringify(obj), req, this.opts.client);
     }
     if (!isKubeObject(obj)) throw new KubeApiError('server', `${this.describe()}: ${type} event without an object`);
-    const rv = obj.metadata.resourceVersion;
-    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.opts.sink.apply(type, obj);
+    // A Table event carries its object in a row (none for a bookmark).
+    const objects = isTable(obj) ? this.tables.rows(obj) : [obj];
+    const rv = obj.metadata.resourceVersion || objects.at(-1)?.metadata.resourceVersion;
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') for (const o of objects) this.opts.sink.apply(type, o);
     else if (type !== 'BOOKMARK') throw new KubeApiError('server', `${this.describe()}: unknown watch event type "${type}"`);
     if (typeof rv === 'string' && rv !== '') this.rv = rv;
     return undefined;
@@ -369,16 +375,17 @@ interface ListPage {
   continue?: string;
 }
 
-function parseListPage(text: string, what: string): ListPage {
+function parseListPage(text: string, what: string, tables: TableDecoder): ListPage {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new KubeApiError('server', `${what}: the list answer is not JSON`);
   }
-  if (!isRecord(body) || !Array.isArray(body.items)) throw new KubeApiError('server', `${what}: the list answer has no items`);
+  const table = isTable(body);
+  if (!isRecord(body) || (!table && !Array.isArray(body.items))) throw new KubeApiError('server', `${what}: the list answer has no items`);
   const meta = isRecord(body.metadata) ? body.metadata : {};
-  const items = body.items.filter(isKubeObject);
+  const items = table ? tables.rows(body) : (body.items as unknown[]).filter(isKubeObject);
   const cont = typeof meta.continue === 'string' && meta.continue !== '' ? meta.continue : undefined;
   return { items, resourceVersion: typeof meta.resourceVersion === 'string' ? meta.resourceVersion : '', ...(cont ? { continue: cont } : {}) };
 }
