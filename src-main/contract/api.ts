@@ -53,6 +53,8 @@ export const api = {
   'cluster.connection': stream<ClusterConnection>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** The resource kinds Orrery can list, with their columns. */
   'resources.kinds': procedure<KindInfo[]>()(z.object({ context: contextName.optional() }).strict().optional().default({})),
+  /** The context's kinds now, then again whenever its CRDs change (a CRD added at runtime appears). */
+  'resources.kindsWatch': stream<KindInfo[]>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** A live, sorted, filtered window of one kind's rows: a snapshot, then deltas. */
   'resources.window': stream<ResourceWindowFrame>('fail')(
     z

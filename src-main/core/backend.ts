@@ -45,9 +45,10 @@ export function createBackend(options: BackendOptions): Backend {
     onWatchOpen: (context, r) => options.telemetry.watchConnections.inc({ context, resource: r.resource }),
     onWatchClose: (context, r) => options.telemetry.watchConnections.dec({ context, resource: r.resource }),
   });
-  const views = new ResourceViews(caches);
+  const discovery = new Discovery((context) => connections.client(context), caches);
+  const resolveKind = (context: string, id: string) => discovery.resolve(context, id);
+  const views = new ResourceViews(caches, resolveKind);
   const logs = new LogViews(caches);
-  const discovery = new Discovery((context) => connections.client(context));
   const clientFor = (context: string) =>
     connections.client(context).catch((err: Error) => {
       throw new ContractError('UNAVAILABLE', err.message);
@@ -68,11 +69,24 @@ export function createBackend(options: BackendOptions): Backend {
     // Kinds Orrery defines, plus what the context's discovery adds (CRDs...); an unreachable
     // cluster still gets the defined kinds.
     'resources.kinds': async ({ context }) => [...kindInfos(), ...(context ? await discovery.kinds(context).catch(() => []) : [])],
+    'resources.kindsWatch': ({ context }, sink) => {
+      const stop = discovery.watch(
+        context,
+        (found) => sink.push([...kindInfos(), ...found]),
+        () => sink.push(kindInfos()), // unreachable: the defined kinds still list (and say why)
+      );
+      sink.signal.addEventListener('abort', stop);
+    },
     'resources.window': (input, sink) => views.open(input, sink),
-    'resources.detail': (input, sink) => streamDetail(caches, input, sink),
-    'resources.permissions': async ({ context, kind, namespace, name }) =>
-      permissions(await clientFor(context), resolveTarget(kind, namespace, name)),
-    'resources.action': async ({ context, kind, namespace, name, ...rest }) => runAction(await clientFor(context), resolveTarget(kind, namespace, name), rest),
+    'resources.detail': (input, sink) => streamDetail(caches, input, sink, resolveKind),
+    'resources.permissions': async ({ context, kind, namespace, name }) => {
+      await resolveKind(context, kind).catch(() => undefined); // a custom kind opened from a link
+      return permissions(await clientFor(context), resolveTarget(kind, namespace, name));
+    },
+    'resources.action': async ({ context, kind, namespace, name, ...rest }) => {
+      await resolveKind(context, kind).catch(() => undefined);
+      return runAction(await clientFor(context), resolveTarget(kind, namespace, name), rest);
+    },
     'resources.scroll': ({ viewId, offset, limit }) => views.scroll(viewId, offset, limit),
     'cluster.namespaces': async ({ context }, sink) => {
       const handle = await caches.acquire(context, { group: '', version: 'v1', resource: 'namespaces' }).catch((err: Error) => {

@@ -44,10 +44,11 @@ export class ClusterCaches {
     return this.connections.client(context);
   }
 
-  /** A kind's cache handle, always with the same store options (indexes are fixed at first use). */
-  async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'>): Promise<CacheHandle> {
+  /** A kind's cache handle, always with the same store options (indexes are fixed at first use).
+   *  Kinds shown with the server's printer columns are cached as Tables. */
+  async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'> & { serverTable?: boolean }): Promise<CacheHandle> {
     const cache = await this.cache(context);
-    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, { store: storeOptionsFor(kind.resource) });
+    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, { store: storeOptionsFor(kind.resource), ...(kind.serverTable ? { table: true } : {}) });
   }
 
   async dispose() {

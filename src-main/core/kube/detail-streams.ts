@@ -9,6 +9,7 @@ import { findKind, kindInfo } from './kinds/kinds';
 import { apiPath, type KubeObject } from './cache/types';
 import { slimKinds } from './kinds/slim';
 import { buildDetail } from './object-detail';
+import type { KindResolver } from './resource-views';
 
 /** Kinds that own or are owned by workloads: watched to draw the owner chain and children. */
 const relatedKinds = ['deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs', 'pods'];
@@ -17,8 +18,9 @@ export async function streamDetail(
   caches: ClusterCaches,
   req: { context: string; kind: string; namespace?: string; name: string; reveal: boolean },
   sink: StreamSink<ObjectDetail>,
+  resolveKind: KindResolver = async (_context, id) => findKind(id),
 ): Promise<void> {
-  const kind = findKind(req.kind);
+  const kind = findKind(req.kind) ?? (await resolveKind(req.context, req.kind));
   if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${req.kind}"`);
   const info = kindInfo(kind);
   const handles: CacheHandle[] = [];

@@ -27,13 +27,19 @@ function sortSpec(kind: KindDef, sort: string): SortSpec {
   };
 }
 
+/** Finds a kind by id, discovering the context's kinds when needed (discovery.ts). */
+export type KindResolver = (context: string, id: string) => Promise<KindDef | undefined>;
+
 export class ResourceViews {
   private views = new Map<string, { query: WindowedQuery<ResourceRow>; push: (d: WindowDelta<ResourceRow>) => void }>();
 
-  constructor(private readonly caches: ClusterCaches) {}
+  constructor(
+    private readonly caches: ClusterCaches,
+    private readonly resolveKind: KindResolver = async (_context, id) => findKind(id),
+  ) {}
 
   async open(req: WindowRequest, sink: StreamSink<ResourceWindowFrame>): Promise<void> {
-    const kind = findKind(req.kind);
+    const kind = findKind(req.kind) ?? (await this.resolveKind(req.context, req.kind));
     if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${req.kind}"`);
     if (this.views.has(req.viewId)) throw new ContractError('BAD_INPUT', `view ${req.viewId} is already open`);
     const sort = sortSpec(kind, req.sort);

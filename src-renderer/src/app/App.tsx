@@ -3,7 +3,8 @@ import type { KindInfo } from '../../../src-main/contract/types';
 import { CommandPalette, type Command } from '../components/CommandPalette';
 import { StatusBar } from '../components/StatusBar';
 import { TopBar } from '../components/TopBar';
-import { useCall, useLatest } from '../api/hooks';
+import { useLatest } from '../api/hooks';
+import { useKinds } from '../api/useKinds';
 import { kindTitle } from '../views/kind-title';
 import { views } from '../views/registry';
 import { logCommands } from '../views/logs/log-commands';
@@ -36,7 +37,7 @@ export function App() {
   const { snapshot, selected } = useContexts();
   const [paletteOpen, setPaletteOpen] = useState(false);
   const namespace = route.params.get('ns') ?? undefined;
-  const kinds = useCall('resources.kinds', selected ? { context: selected } : undefined);
+  const kinds = useKinds(selected);
   const namespaces = useLatest('cluster.namespaces', { context: selected ?? '' }, undefined, !selected).value;
   const logTargets = useLogTargets(selected, paletteOpen);
 

@@ -3,7 +3,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, type CSSProperties } from 'react';
 import type { KindInfo, ResourceRow, SyncState } from '../../../src-main/contract/types';
-import { useCall } from '../api/hooks';
+import { useKinds } from '../api/useKinds';
 import { useResourceWindow } from '../api/useResourceWindow';
 import { useContexts } from '../app/contexts';
 import { useRoute } from '../app/route';
@@ -34,7 +34,7 @@ function syncText(state: SyncState | undefined, total: number): { text: string; 
 export function ResourcesView() {
   const route = useRoute();
   const { selected: context } = useContexts();
-  const kinds = useCall('resources.kinds', context ? { context } : undefined);
+  const kinds = useKinds(context);
   const kindId = route.params.get('kind') ?? 'pods';
   const kind = kinds.data?.find((k) => k.id === kindId);
   const namespace = route.params.get('ns') ?? undefined;

@@ -75,6 +75,17 @@ export function healthOf(kind: string, o: KubeObject): Health | undefined {
       return bad ? { level: 'degraded', reason: `${bad.type}: ${bad.reason ?? ''}` } : { level: 'ok', reason: 'Scaling active' };
     }
     default:
-      return undefined;
+      return readyConditionHealth(o);
   }
+}
+
+/** Any other kind with a Ready condition (CRDs: cert-manager, Argo, Flux, Crossplane...), as
+ *  kstatus reads it: True is ok, False failing with its reason, Unknown still in progress. */
+export function readyConditionHealth(o: KubeObject): Health | undefined {
+  const ready = conditions(o).find((c) => c.type === 'Ready');
+  if (!ready) return undefined;
+  const why = [ready.reason, ready.message].filter(Boolean).join(': ');
+  if (ready.status === 'True') return { level: 'ok', reason: ready.reason || 'Ready' };
+  if (ready.status === 'False') return { level: 'failing', reason: why || 'Not ready' };
+  return { level: 'unknown', reason: why || 'Readiness unknown' };
 }

@@ -10,6 +10,8 @@ type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string
 
 interface KindDef extends Omit<KindInfo, 'columns'> {
   columns: Array<ColumnDef & { value(o: Obj): Cell }>;
+  /** Listed and watched as the server's Tables: cells come from its printer (CRD printer columns). */
+  serverTable?: boolean;
 }
 
 const age: ColumnDef & { value(o: Obj): Cell } = { id: 'age', title: 'Age', type: 'age', value: (o) => o.metadata.creationTimestamp ?? null };
@@ -216,13 +218,16 @@ const kinds: KindDef[] = [
 
 const byId = new Map(kinds.map((k) => [k.id, k]));
 
-/** Adds a kind found by discovery (ids are `plural.group`, so they never clash with these). */
+const definedIds = new Set(kinds.map((k) => k.id));
+
+/** Adds or updates a kind found by discovery (a CRD may gain columns); the kinds defined here
+ *  are never replaced (discovered ids are `plural.group`, so they do not clash). */
 export function registerKind(kind: KindDef) {
-  if (!byId.has(kind.id)) byId.set(kind.id, kind);
+  if (!definedIds.has(kind.id)) byId.set(kind.id, kind);
 }
 
 /** What the renderer needs to know about a kind (no functions). */
-export function kindInfo({ columns, ...rest }: KindDef): KindInfo {
+export function kindInfo({ columns, serverTable: _serverTable, ...rest }: KindDef): KindInfo {
   return { ...rest, columns: columns.map(({ value: _value, ...c }) => c) };
 }
 
