@@ -34,7 +34,12 @@ function shop() {
   const podSpec = {
     nodeName: 'node-1',
     serviceAccountName: 'cart',
-    volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'cart-data' } }, { name: 'cfg', configMap: { name: 'cart-files' } }],
+    volumes: [
+      { name: 'data', persistentVolumeClaim: { claimName: 'cart-data' } },
+      { name: 'cfg', configMap: { name: 'cart-files' } },
+      // The automatic API-access volume (as slimmed): the CA bundle is no edge.
+      { name: 'kube-api-access-x7k2p', projected: { sources: [{ configMap: { name: 'kube-root-ca.crt' } }] } },
+    ],
     containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cart-config' } }], env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'cart-db' } } }] }],
   };
   const p1 = obj('Pod', 'shop', 'cart-7d9f-a', { spec: podSpec, status: ready }, { labels: { app: 'cart', tier: 'be' }, ...owned(rs) });

@@ -1,6 +1,8 @@
 // What a pod refers to by name in its namespace: ConfigMaps, Secrets and PersistentVolumeClaims
 // it mounts (volumes, projected volumes) or reads (envFrom, env valueFrom), and its ServiceAccount.
-// Reads only what kinds/slim.ts keeps of a cached pod.
+// Reads only what kinds/slim.ts keeps of a cached pod. The cluster CA bundle every pod's
+// automatic API-access volume projects (kube-root-ca.crt) is left out: an edge from every
+// workload to it says nothing.
 import type { KubeObject } from '../kube/cache/types';
 
 export interface PodRefs {
@@ -30,6 +32,8 @@ interface Spec {
   serviceAccountName?: string;
 }
 
+const ROOT_CA = 'kube-root-ca.crt';
+
 const add = (list: string[], name: string | undefined) => {
   if (name && !list.includes(name)) list.push(name);
 };
@@ -42,7 +46,7 @@ export function podRefs(pod: KubeObject): PodRefs {
     add(refs.secrets, v.secret?.secretName);
     add(refs.claims, v.persistentVolumeClaim?.claimName);
     for (const s of v.projected?.sources ?? []) {
-      add(refs.configMaps, s.configMap?.name);
+      if (s.configMap?.name !== ROOT_CA) add(refs.configMaps, s.configMap?.name);
       add(refs.secrets, s.secret?.name);
     }
   }
