@@ -85,6 +85,8 @@ export class ObjectStore {
   private readonly entries = new Map<string, Entry>();
   private readonly byName = new Map<string, string>();
   private readonly indexers: Record<string, IndexFn>;
+  /** Indexes are built on first use and maintained from then on: a kind whose consumers never
+   *  ask by label or owner (the pods list) does not pay for those at 100k objects. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private readonly indexList: Array<[IndexFn, Map<string, Set<string>>]> = [];
   private readonly transform: Transform;
@@ -97,11 +99,6 @@ export class ObjectStore {
   constructor(opts: ObjectStoreOptions = {}) {
     this.transform = opts.transform ?? stripHeavyMetadata;
     this.indexers = { ...defaultIndexers, ...opts.indexers };
-    for (const [name, fn] of Object.entries(this.indexers)) {
-      const idx = new Map<string, Set<string>>();
-      this.indexes.set(name, idx);
-      this.indexList.push([fn, idx]);
-    }
     this.schedule = opts.schedule ?? ((f) => setImmediate(f));
   }
 
@@ -211,8 +208,20 @@ export class ObjectStore {
   // ---- internals
 
   private indexOf(index: string): Map<string, Set<string>> {
-    const idx = this.indexes.get(index);
-    if (!idx) throw new Error(`no index named "${index}"`);
+    let idx = this.indexes.get(index);
+    if (idx) return idx;
+    const fn = this.indexers[index];
+    if (!fn) throw new Error(`no index named "${index}"`);
+    idx = new Map();
+    for (const [key, e] of this.entries) {
+      for (const v of asList(fn(e.object))) {
+        let set = idx.get(v);
+        if (!set) idx.set(v, (set = new Set()));
+        set.add(key);
+      }
+    }
+    this.indexes.set(index, idx);
+    this.indexList.push([fn, idx]);
     return idx;
   }
 
@@ -241,6 +250,7 @@ export class ObjectStore {
   }
 
   private reindex(key: string, old: KubeObject | undefined, obj: KubeObject | undefined): void {
+    if (this.indexList.length === 0) return;
     for (const [fn, idx] of this.indexList) {
       const before = old ? asList(fn(old)) : EMPTY;
       const after = obj ? asList(fn(obj)) : EMPTY;
