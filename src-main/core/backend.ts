@@ -17,12 +17,18 @@ import { ContractError } from '../contract/errors';
 import { LogViews } from './logs/views';
 import { streamTopology } from './topology/stream';
 import type { Telemetry } from './telemetry/telemetry';
+import { createMetrics, type MetricsDeps } from './metrics/handlers';
+import { Settings } from './settings';
 
 export interface BackendOptions {
   host: HostKind;
   version: string;
   kubeconfigPaths: string[];
   telemetry: Telemetry;
+  /** Where remembered choices are kept (Electron's userData, the server's --data-dir); none: in memory. */
+  dataDir?: string;
+  /** Tuning of resource usage polling and Prometheus discovery (tests, benchmarks). */
+  metrics?: Pick<MetricsDeps, 'resource' | 'prometheus'>;
 }
 
 export interface Backend {
@@ -53,6 +59,13 @@ export function createBackend(options: BackendOptions): Backend {
     connections.client(context).catch((err: Error) => {
       throw new ContractError('UNAVAILABLE', err.message);
     });
+  const metrics = createMetrics({
+    caches,
+    clientFor: (context) => connections.client(context),
+    settings: new Settings(options.dataDir),
+    ...(options.metrics?.prometheus ? { prometheus: options.metrics.prometheus } : {}),
+    resource: { ...options.metrics?.resource, namespaceOf: async (context) => summarizeContexts(await kubeconfig.current()).contexts.find((c) => c.name === context)?.namespace },
+  });
 
   const handlers: Handlers<Api> = {
     'app.info': () => info,
@@ -64,6 +77,8 @@ export function createBackend(options: BackendOptions): Backend {
     'cluster.connection': ({ context }, sink) => {
       const unsubscribe = connections.watch(context, (state) => sink.push(state));
       sink.signal.addEventListener('abort', unsubscribe);
+      // The context in use: keep its usage history (metrics-server keeps none).
+      sink.signal.addEventListener('abort', metrics.resource.use(context));
     },
     'cluster.overview': (input, sink) => streamOverview(caches, connections, input, sink),
     // Kinds Orrery defines, plus what the context's discovery adds (CRDs...); an unreachable
@@ -106,12 +121,14 @@ export function createBackend(options: BackendOptions): Backend {
     'logs.previous': (input) => logs.previous(input),
     'logs.fullLine': ({ viewId, seq }) => logs.fullLine(viewId, seq),
     'logs.export': ({ viewId, format }, sink) => logs.export(viewId, format, sink),
+    ...metrics.handlers,
     'topology.graph': (input, sink) => streamTopology(caches, input, sink),
   };
 
   return {
     handlers,
     dispose: () => {
+      metrics.dispose();
       void caches.dispose();
       connections.dispose();
       kubeconfig.dispose();

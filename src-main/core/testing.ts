@@ -7,7 +7,7 @@ import { memoryTransportPair } from '../contract/memory-transport';
 import { serveConnection } from '../contract/server';
 import type { ApiServerOptions } from '../sandbox/apiserver/server';
 import { seedShop, startHarness, type Harness } from '../sandbox/apiserver/testkit';
-import { createBackend, type Backend } from './backend';
+import { createBackend, type Backend, type BackendOptions } from './backend';
 import { createTelemetry } from './telemetry/telemetry';
 
 export interface BackendOnSandbox {
@@ -17,11 +17,11 @@ export interface BackendOnSandbox {
   stop(): Promise<void>;
 }
 
-export async function startBackendOnSandbox(opts: { server?: ApiServerOptions; seed?: (h: Harness) => void } = {}): Promise<BackendOnSandbox> {
+export async function startBackendOnSandbox(opts: { server?: ApiServerOptions; seed?: (h: Harness) => void; backend?: Partial<Pick<BackendOptions, 'metrics' | 'dataDir'>> } = {}): Promise<BackendOnSandbox> {
   const h = await startHarness(opts.server);
   seedShop(h.server.store);
   opts.seed?.(h);
-  const backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry() });
+  const backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry(), ...opts.backend });
   const pair = memoryTransportPair();
   serveConnection(pair.server, api, backend.handlers);
   const client = new ContractClient<Api>(async () => pair.client);

@@ -34,7 +34,7 @@ export async function runElectronHost(electron: ElectronApi, options: ElectronHo
   void syncPathFromLoginShell();
   const choice = await chooseKubeconfig({ explicit: options.kubeconfig, sandbox: options.sandbox ?? 'auto', log: (line) => console.log(line) });
   const telemetry = createTelemetry();
-  const backend = createBackend({ host: 'electron', version: app.getVersion(), kubeconfigPaths: choice.paths, telemetry });
+  const backend = createBackend({ host: 'electron', version: app.getVersion(), kubeconfigPaths: choice.paths, telemetry, dataDir: app.getPath('userData') });
   const ipc = wireContractOverIpc(electron.ipcMain, backend, telemetry);
 
   const stateDir = app.getPath('userData');

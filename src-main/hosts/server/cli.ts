@@ -1,5 +1,7 @@
 // `npm run serve -- [--port N] [--kubeconfig PATH]`: the backend and renderer in browser mode.
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createBackend } from '../../core/backend';
@@ -7,7 +9,12 @@ import { createTelemetry } from '../../core/telemetry/telemetry';
 import { chooseKubeconfig, type SandboxMode } from '../kubeconfig-choice';
 import { startServerHost } from './server-host';
 
-const usage = 'usage: npm run serve -- [--port N] [--kubeconfig PATH] [--sandbox | --no-sandbox]';
+const usage = 'usage: npm run serve -- [--port N] [--kubeconfig PATH] [--sandbox | --no-sandbox] [--data-dir DIR]';
+
+/** Where remembered choices live: --data-dir, $ORRERY_DATA_DIR, else $XDG_CONFIG_HOME/orrery. */
+function defaultDataDir(): string {
+  return process.env.ORRERY_DATA_DIR || join(process.env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'orrery');
+}
 
 function parse() {
   try {
@@ -17,6 +24,7 @@ function parse() {
         kubeconfig: { type: 'string' },
         sandbox: { type: 'boolean' },
         'no-sandbox': { type: 'boolean' },
+        'data-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -31,7 +39,7 @@ function parse() {
     if (values.sandbox && values['no-sandbox']) throw new Error('--sandbox and --no-sandbox contradict each other');
     if (values.sandbox && values.kubeconfig) throw new Error('--sandbox writes its own kubeconfig; drop --kubeconfig');
     const sandbox: SandboxMode = values.sandbox ? 'force' : values['no-sandbox'] ? 'never' : 'auto';
-    return { port, kubeconfig: values.kubeconfig, sandbox };
+    return { port, kubeconfig: values.kubeconfig, sandbox, dataDir: values['data-dir'] || defaultDataDir() };
   } catch (err) {
     console.error(`orrery: ${(err as Error).message}\n${usage}`);
     process.exit(2);
@@ -47,7 +55,7 @@ async function main() {
     process.exit(1);
   });
   const paths = choice.paths;
-  const backend = createBackend({ host: 'server', version, kubeconfigPaths: paths, telemetry });
+  const backend = createBackend({ host: 'server', version, kubeconfigPaths: paths, telemetry, dataDir: args.dataDir });
   const host = await startServerHost({
     backend,
     telemetry,

@@ -1,0 +1,185 @@
+// Resource usage of one context: the poller's rounds go into the history store as pod and node
+// series plus sums per namespace, per workload and for the cluster (recorded as samples arrive,
+// so a workload's history includes pods replaced since). Views subscribe to hear of new rounds.
+import type { ContainerUsage, ResourceMetricsStatus, UsageTarget } from '../../../contract/metrics-types';
+import type { CacheHandle } from '../../kube/cache/cache';
+import type { KubeClient } from '../../kube/kube-client';
+import { workloadKey, workloadOfPod, type OwnerStores } from './owners';
+import { UsagePoller, type PollerOptions, type PollRound } from './poller';
+import { specOf, type SpecStores } from './spec';
+import { UsageStore, type UsageStoreOptions } from './usage-store';
+
+export function seriesKey(t: UsageTarget): string {
+  switch (t.kind) {
+    case 'pod':
+      return `pod/${t.namespace}/${t.name}`;
+    case 'node':
+      return `node/${t.name}`;
+    case 'namespace':
+      return `namespace/${t.name}`;
+    case 'workload':
+      return `workload/${workloadKey(t.workloadKind, t.namespace, t.name)}`;
+    case 'cluster':
+      return 'cluster';
+  }
+}
+
+export interface RoundEvent {
+  slotT: number;
+  /** Per-container usage of the pods someone watches (key: pod series key). */
+  containers: Map<string, ContainerUsage[]>;
+}
+
+export interface ContextUsageDeps {
+  kube(): Promise<KubeClient>;
+  /** Watch-cache handles (pods, nodes, replicasets, jobs); each may be missing. */
+  handles: Partial<Record<'pods' | 'nodes' | 'replicasets' | 'jobs', CacheHandle>>;
+}
+
+export class ContextUsage {
+  readonly store: UsageStore;
+  private status: ResourceMetricsStatus = { state: 'starting' };
+  private readonly poller: UsagePoller;
+  private readonly roundListeners = new Set<(e: RoundEvent) => void>();
+  private readonly statusListeners = new Set<(s: ResourceMetricsStatus) => void>();
+  /** Pods whose containers someone watches, and namespaces asked about (for namespace polling). */
+  private readonly watchedPods = new Map<string, number>();
+  private readonly watchedNamespaces = new Map<string, number>();
+  /** Pod series key -> workload key (null: none), for pods seen in the last round. */
+  private workloads = new Map<string, string | null>();
+  private lastSampleAt: number | undefined;
+
+  constructor(
+    private readonly deps: ContextUsageDeps,
+    opts: { store?: UsageStoreOptions; poller?: PollerOptions; defaultNamespace?: string } = {},
+  ) {
+    this.store = new UsageStore(opts.store);
+    if (opts.defaultNamespace) this.watchedNamespaces.set(opts.defaultNamespace, 1);
+    this.poller = new UsagePoller(
+      {
+        kube: deps.kube,
+        onRound: (r) => this.ingest(r),
+        onStatus: (s) => this.setStatus(s),
+        namespaces: () => [...this.watchedNamespaces.keys()],
+      },
+      opts.poller,
+    );
+    this.poller.start();
+  }
+
+  stop() {
+    this.poller.stop();
+    for (const h of Object.values(this.deps.handles)) h?.release();
+  }
+
+  private get stores(): SpecStores | undefined {
+    const pods = this.deps.handles.pods?.store;
+    if (!pods) return undefined;
+    return { pods, ...(this.deps.handles.replicasets ? { replicasets: this.deps.handles.replicasets.store } : {}), ...(this.deps.handles.jobs ? { jobs: this.deps.handles.jobs.store } : {}), ...(this.deps.handles.nodes ? { nodes: this.deps.handles.nodes.store } : {}) };
+  }
+
+  currentStatus(): ResourceMetricsStatus {
+    const st = this.store.stats();
+    return {
+      ...this.status,
+      slotS: st.slotS,
+      retentionS: st.retentionS,
+      series: st.series,
+      historyBytes: st.bytes,
+      ...(this.lastSampleAt ? { lastSampleAt: this.lastSampleAt } : {}),
+    };
+  }
+
+  private setStatus(s: ResourceMetricsStatus) {
+    this.status = s;
+    const full = this.currentStatus();
+    for (const l of this.statusListeners) l(full);
+  }
+
+  /** Listens for new rounds and status changes while a view is open; `watch` names the target so
+   *  its namespace is polled even without cluster-wide access, and a pod's containers are kept. */
+  subscribe(target: UsageTarget, onRound: (e: RoundEvent) => void, onStatus: (s: ResourceMetricsStatus) => void): () => void {
+    const podKey = target.kind === 'pod' ? seriesKey(target) : undefined;
+    const ns = target.kind === 'pod' || target.kind === 'workload' ? target.namespace : target.kind === 'namespace' ? target.name : undefined;
+    const inc = (m: Map<string, number>, k: string | undefined) => k !== undefined && m.set(k, (m.get(k) ?? 0) + 1);
+    const dec = (m: Map<string, number>, k: string | undefined) => {
+      if (k === undefined) return;
+      const n = (m.get(k) ?? 1) - 1;
+      if (n <= 0) m.delete(k);
+      else m.set(k, n);
+    };
+    const isNewNamespace = ns !== undefined && !this.watchedNamespaces.has(ns);
+    inc(this.watchedPods, podKey);
+    inc(this.watchedNamespaces, ns);
+    if (isNewNamespace && this.poller.byNamespace) this.poller.pokeSoon();
+    this.roundListeners.add(onRound);
+    this.statusListeners.add(onStatus);
+    return () => {
+      dec(this.watchedPods, podKey);
+      dec(this.watchedNamespaces, ns);
+      this.roundListeners.delete(onRound);
+      this.statusListeners.delete(onStatus);
+    };
+  }
+
+  spec(target: UsageTarget) {
+    const stores = this.stores;
+    return stores ? specOf(stores, target) : { requests: {}, limits: {} };
+  }
+
+  private workloadOf(stores: OwnerStores | undefined, key: string, namespace: string, name: string, previous: Map<string, string | null>): string | null | undefined {
+    const known = previous.get(key);
+    if (known !== undefined) return known;
+    return stores ? workloadOfPod(stores, namespace, name) : undefined;
+  }
+
+  private ingest(round: PollRound) {
+    const store = this.store;
+    store.setResolution(round.resolutionS);
+    const slotT = store.begin(round.timestampMs);
+    const stores = this.stores;
+    const previous = this.workloads;
+    const workloads = new Map<string, string | null>();
+    const byNamespace = new Map<string, [number, number]>();
+    const byWorkload = new Map<string, [number, number]>();
+    const containers = new Map<string, ContainerUsage[]>();
+    const add = (m: Map<string, [number, number]>, k: string, cpu: number, mem: number) => {
+      const s = m.get(k);
+      if (s) {
+        s[0] += cpu;
+        s[1] += mem;
+      } else m.set(k, [cpu, mem]);
+    };
+    let podCpu = 0;
+    let podMem = 0;
+    for (const p of round.pods ?? []) {
+      const ns = p.namespace ?? '';
+      const key = `pod/${ns}/${p.name}`;
+      store.put(key, p.cpu, p.memory);
+      podCpu += p.cpu;
+      podMem += p.memory;
+      add(byNamespace, ns, p.cpu, p.memory);
+      const w = this.workloadOf(stores, key, ns, p.name, previous);
+      if (w !== undefined) workloads.set(key, w);
+      if (w) add(byWorkload, w, p.cpu, p.memory);
+      if (this.watchedPods.has(key) && p.containers) containers.set(key, p.containers);
+    }
+    this.workloads = workloads;
+    for (const [ns, [c, m]] of byNamespace) store.put(`namespace/${ns}`, c, m);
+    for (const [w, [c, m]] of byWorkload) store.put(`workload/${w}`, c, m);
+    let nodeCpu = 0;
+    let nodeMem = 0;
+    for (const n of round.nodes ?? []) {
+      store.put(`node/${n.name}`, n.cpu, n.memory);
+      nodeCpu += n.cpu;
+      nodeMem += n.memory;
+    }
+    // The cluster: what the nodes report (system daemons included), else the sum of all pods.
+    if (round.nodes?.length) store.put('cluster', nodeCpu, nodeMem);
+    else if (round.pods && !round.namespaces) store.put('cluster', podCpu, podMem);
+    this.lastSampleAt = round.timestampMs;
+    this.setStatus({ state: 'ok', resolutionS: round.resolutionS, ...(round.partial ? { message: round.partial } : {}) });
+    const event = { slotT, containers };
+    for (const l of this.roundListeners) l(event);
+  }
+}
