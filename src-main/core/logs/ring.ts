@@ -1,13 +1,14 @@
-// A bounded buffer of a view's lines, compact enough for a million of them. A line is its
-// timestamp and text as UTF-8 bytes in 1 MiB chunks (outside the JS heap: nothing for the
-// garbage collector to trace, no sliced string pinning the socket chunk it came from), plus
-// 18 bytes of typed-array columns: where its bytes are, their length, format, level, flags and
-// which stream it came from. Strings and StoredLine objects are made again on demand (re-filter,
+// A bounded buffer of a view's lines, compact enough for a million of them. A line is its text
+// as UTF-8 bytes in 1 MiB chunks (outside the JS heap: nothing for the garbage collector to
+// trace, no sliced string pinning the socket chunk it came from), plus 31 bytes of typed-array
+// columns: its timestamp as numbers (compact-time.ts; an odd one is kept as bytes before the
+// text), where its bytes are, their length, format, level, flags and which stream it came from. Strings and StoredLine objects are made again on demand (re-filter,
 // export, full text). Sequence numbers are contiguous inside the buffer (every ingested line is
 // stored, matching or not), so a seq maps to its slot with one subtraction. Columns grow on
 // demand, so a small view does not allocate the maximum.
 import { LOG_FORMATS, LOG_LEVELS } from '../../contract/log-lines';
 import type { LogLevel } from '../../contract/types';
+import { decodeTime, encodeTime, type CompactTime } from './compact-time';
 import type { StoredLine, StreamIdentity } from './stored';
 
 /** Bytes per chunk. Chunks are freed as the oldest lines are evicted. */
@@ -20,6 +21,8 @@ const FIRST_SLOTS = 1024;
 // contract/log-lines.ts), truncated bit 5, text kept outside bit 6.
 const TRUNCATED = 1 << 5;
 const OUTSIDE = 1 << 6;
+/** tsBytes at or above this: the timestamp is numeric, with (tsBytes - NUMERIC_TS) fraction digits. */
+const NUMERIC_TS = 128;
 
 /** What a filter looks at without the text; one object reused for a whole pass. */
 export interface LineHead {
@@ -36,8 +39,11 @@ export class LineRing {
   private first = 1;
   evictedTotal = 0;
 
-  /** Absolute byte position of the line's record (ts bytes, then text bytes). */
+  /** Absolute byte position of the line's record (ts bytes if not numeric, then text bytes). */
   private pos = new Float64Array(0);
+  private tsSeconds = new Float64Array(0);
+  private tsNanos = new Uint32Array(0);
+  private readonly time: CompactTime = { seconds: 0, nanos: 0, digits: 0 };
   /** Bytes of the full text (without the timestamp), as LogLine.bytes reports. */
   private textBytes = new Uint32Array(0);
   private tsBytes = new Uint8Array(0);
@@ -71,7 +77,7 @@ export class LineRing {
 
   /** Bytes held in chunks and columns (for tests and diagnostics). */
   get footprint(): number {
-    return (this.chunks.length + (this.spare ? 1 : 0)) * CHUNK + this.slots * 18;
+    return (this.chunks.length + (this.spare ? 1 : 0)) * CHUNK + this.slots * 31;
   }
 
   /**
@@ -94,13 +100,14 @@ export class LineRing {
     }
     const seq = this.first + this.count - 1;
     const inline = text.length <= INLINE_MAX_CHARS;
+    const numeric = encodeTime(ts, this.time);
     // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, write, keep what was written.
-    const room = 3 * (ts.length + (inline ? text.length : 0));
+    const room = 3 * ((numeric ? 0 : ts.length) + (inline ? text.length : 0));
     let at = this.end;
     if ((at % CHUNK) + room > CHUNK) at = Math.ceil(at / CHUNK) * CHUNK;
     const chunk = this.chunkAt(at);
     const off = at % CHUNK;
-    const tsLen = ts.length === 0 ? 0 : chunk.write(ts, off, 'utf8');
+    const tsLen = numeric || ts.length === 0 ? 0 : chunk.write(ts, off, 'utf8');
     let bytes: number;
     if (inline) {
       bytes = text.length === 0 ? 0 : chunk.write(text, off + tsLen, 'utf8');
@@ -110,7 +117,11 @@ export class LineRing {
     }
     this.end = at + tsLen + bytes * (inline ? 1 : 0);
     this.pos[slot] = at;
-    this.tsBytes[slot] = tsLen;
+    if (numeric) {
+      this.tsSeconds[slot] = this.time.seconds;
+      this.tsNanos[slot] = this.time.nanos;
+    }
+    this.tsBytes[slot] = numeric ? NUMERIC_TS + this.time.digits : tsLen;
     this.textBytes[slot] = bytes;
     this.meta[slot] = format | (level << 2) | (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
     this.srcIndex[slot] = src;
@@ -141,6 +152,8 @@ export class LineRing {
       return next;
     };
     this.pos = copy(this.pos, (n) => new Float64Array(n));
+    this.tsSeconds = copy(this.tsSeconds, (n) => new Float64Array(n));
+    this.tsNanos = copy(this.tsNanos, (n) => new Uint32Array(n));
     this.textBytes = copy(this.textBytes, (n) => new Uint32Array(n));
     this.tsBytes = copy(this.tsBytes, (n) => new Uint8Array(n));
     this.meta = copy(this.meta, (n) => new Uint8Array(n));
@@ -178,12 +191,19 @@ export class LineRing {
     if (this.meta[slot]! & OUTSIDE) return this.outside.get(seq)!;
     const at = this.pos[slot]!;
     const chunk = this.chunks[Math.floor(at / CHUNK) - this.chunkBase]!;
-    const start = (at % CHUNK) + this.tsBytes[slot]!;
+    const start = (at % CHUNK) + this.tsLen(slot);
     return chunk.toString('utf8', start, start + this.textBytes[slot]!);
+  }
+
+  /** Bytes of the timestamp kept before the text (0 when numeric). */
+  private tsLen(slot: number): number {
+    const n = this.tsBytes[slot]!;
+    return n >= NUMERIC_TS ? 0 : n;
   }
 
   private tsAt(slot: number): string {
     const n = this.tsBytes[slot]!;
+    if (n >= NUMERIC_TS) return decodeTime(this.tsSeconds[slot]!, this.tsNanos[slot]!, n - NUMERIC_TS);
     if (n === 0) return '';
     const at = this.pos[slot]!;
     const off = at % CHUNK;
