@@ -29,6 +29,31 @@ function fingerprint(config: MergedKubeconfig, context: string): string {
   return JSON.stringify([ctx?.value, cluster?.value, user?.value]);
 }
 
+/**
+ * /version answers anonymous requests too, so a server that ignored the credentials (basic auth
+ * on Kubernetes 1.19+, a token for another cluster on a server with anonymous auth) would look
+ * connected. SelfSubjectReview (`kubectl auth whoami`) says who the server thinks we are; servers
+ * without it (before 1.28) or other failures leave the verdict to later requests.
+ */
+async function checkNotAnonymous(client: KubeClient): Promise<void> {
+  if (client.credentialKind() === 'none') return;
+  const anonymous = await client
+    .json<{ status?: { userInfo?: { username?: string } } }>({
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      timeoutMs: probeTimeoutMs,
+      intent: { verb: 'create', resource: 'selfsubjectreviews.authentication.k8s.io' },
+    })
+    .then(
+      (r) => r.status?.userInfo?.username === 'system:anonymous',
+      (err: unknown) => err instanceof KubeApiError && err.kind === 'forbidden' && /User "system:anonymous"/.test(err.message),
+    );
+  if (!anonymous) return;
+  const basic = client.credentialKind() === 'basic' ? ' Kubernetes removed basic authentication (username/password) in 1.19; use a token, client certificate or exec plugin.' : ' Check that the credentials are for this cluster.';
+  throw new KubeApiError('unauthorized', `${client.server} (context "${client.context}") treats Orrery's requests as anonymous (system:anonymous): it did not recognize the kubeconfig's ${client.credentialKind()} credentials.${basic}`);
+}
+
 export class ConnectionManager {
   private entries = new Map<string, Entry>();
   private config: MergedKubeconfig | undefined;
@@ -126,6 +151,7 @@ export class ConnectionManager {
     let next: number;
     try {
       const version = await client.json<{ gitVersion?: string; platform?: string }>({ path: '/version', timeoutMs: probeTimeoutMs, intent: { verb: 'get', resource: 'version' } });
+      await checkNotAnonymous(client);
       if (client !== entry.client) return;
       entry.failures = 0;
       this.set(entry, { context, server: client.server, state: 'connected', version: version.gitVersion, checkedAt: now() });

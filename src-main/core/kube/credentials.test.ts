@@ -207,6 +207,14 @@ describe('basic auth on a server with anonymous auth (most clusters)', () => {
       expect(err?.message).toContain('not allowed to list namespaces');
       expect(err?.message).toContain('User "system:anonymous" cannot list resource "namespaces"');
       expect(err?.message).toContain("The server treated the request as anonymous, so it did not recognize the kubeconfig's credentials: API servers since Kubernetes 1.19 ignore basic authentication");
+      // The connection state says so too, although /version answered.
+      const manager = new ConnectionManager(new KubeconfigSource([path]));
+      let state: ClusterConnection | undefined;
+      const stop = manager.watch('c', (st) => (state = st));
+      await expect.poll(() => state?.state).toBe('unauthorized');
+      expect(state?.message).toContain("treats Orrery's requests as anonymous (system:anonymous): it did not recognize the kubeconfig's basic credentials. Kubernetes removed basic authentication");
+      stop();
+      manager.dispose();
     } finally {
       await anon.server.stop();
     }
