@@ -7,8 +7,13 @@ import { nowTime, setCondition } from './util';
 
 export const NODE_NAMES = ['orrery-node-1', 'orrery-node-2', 'orrery-node-3'];
 export const SYNTHETIC_TAINT = 'sandbox.orrery.dev/synthetic';
+/** Nodes the sandbox's monitoring covers (kubelet and node-exporter scraped; see
+ *  sandbox/monitoring/scope.ts): every real node, and the first few synthetic nodes of scale mode,
+ *  so 100k synthetic pods do not make every scrape a million series. */
+export const MONITORED_LABEL = 'sandbox.orrery.dev/monitored';
+export const MONITORED_SYNTHETIC_NODES = 5;
 
-export function nodeObject(name: string, opts: { synthetic?: boolean; zone?: string } = {}): KObject {
+export function nodeObject(name: string, opts: { synthetic?: boolean; zone?: string; monitored?: boolean } = {}): KObject {
   const now = nowTime();
   const cond = (type: string, status: string, reason: string, message: string) => ({ type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now });
   return {
@@ -26,6 +31,7 @@ export function nodeObject(name: string, opts: { synthetic?: boolean; zone?: str
         'topology.kubernetes.io/region': 'sandbox',
         'topology.kubernetes.io/zone': opts.zone ?? 'sandbox-a',
         ...(opts.synthetic ? { [SYNTHETIC_TAINT]: 'true' } : {}),
+        ...((opts.monitored ?? !opts.synthetic) ? { [MONITORED_LABEL]: 'true' } : {}),
       },
       annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
     },

@@ -23,9 +23,21 @@ function requests(pod: KObject): { cpu: number; mem: number } {
   return { cpu, mem };
 }
 
+interface Load {
+  pods: number;
+  cpu: number;
+  mem: number;
+}
+
 export class Scheduler {
   private readonly queue = new WorkQueue('scheduler', (k) => this.schedule(k));
   private readonly unwatch: (() => void)[] = [];
+  /** Pods waiting for a node. */
+  private readonly pending = new Set<string>();
+  /** What each node runs, kept from the pod watch so scheduling never walks every pod (scale
+   *  mode has 100k): bound pods that are not finished, and their requests summed per node. */
+  private readonly bound = new Map<string, { node: string; cpu: number; mem: number }>();
+  private readonly loads = new Map<string, Load>();
 
   constructor(
     private readonly store: Store,
@@ -33,15 +45,44 @@ export class Scheduler {
   ) {
     this.unwatch.push(
       store.watch('pods', { fieldSelector: 'spec.nodeName=' }, (ev) => {
-        if (ev.type !== 'DELETED') this.queue.add(nsKey(ev.object.metadata.namespace, ev.object.metadata.name!));
+        const key = nsKey(ev.object.metadata.namespace, ev.object.metadata.name!);
+        if (ev.type === 'DELETED') this.pending.delete(key);
+        else {
+          this.pending.add(key);
+          this.queue.add(key);
+        }
       }),
     );
+    this.unwatch.push(store.watch('pods', {}, (ev) => this.account(ev.type, ev.object)));
     // A node coming back (or appearing) can take pods that failed to schedule.
     this.unwatch.push(
       store.watch('nodes', {}, (ev) => {
-        if (ev.type !== 'DELETED') for (const p of store.list('pods', { fieldSelector: 'spec.nodeName=' }).items) this.queue.add(nsKey(p.metadata.namespace, p.metadata.name!));
+        if (ev.type !== 'DELETED') for (const key of this.pending) this.queue.add(key);
       }),
     );
+  }
+
+  private account(type: string, pod: KObject): void {
+    const key = nsKey(pod.metadata.namespace, pod.metadata.name!);
+    const node: string | undefined = pod.spec?.nodeName;
+    const counts = type !== 'DELETED' && !!node && pod.status?.phase !== 'Succeeded' && pod.status?.phase !== 'Failed';
+    const had = this.bound.get(key);
+    if (had && (!counts || had.node !== node)) {
+      const l = this.loads.get(had.node)!;
+      l.pods--;
+      l.cpu -= had.cpu;
+      l.mem -= had.mem;
+      this.bound.delete(key);
+    }
+    if (counts && !this.bound.has(key)) {
+      const r = requests(pod);
+      this.bound.set(key, { node: node!, ...r });
+      let l = this.loads.get(node!);
+      if (!l) this.loads.set(node!, (l = { pods: 0, cpu: 0, mem: 0 }));
+      l.pods++;
+      l.cpu += r.cpu;
+      l.mem += r.mem;
+    }
   }
 
   private schedule(key: string): void {
@@ -71,20 +112,15 @@ export class Scheduler {
         selector++;
         continue;
       }
-      const onNode = this.store.list('pods', { fieldSelector: `spec.nodeName=${node.metadata.name}` }).items.filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
-      let cpu = want.cpu;
-      let mem = want.mem;
-      for (const p of onNode) {
-        const r = requests(p);
-        cpu += r.cpu;
-        mem += r.mem;
-      }
+      const load = this.loads.get(node.metadata.name!) ?? { pods: 0, cpu: 0, mem: 0 };
+      const cpu = want.cpu + load.cpu;
+      const mem = want.mem + load.mem;
       const alloc = node.status?.allocatable ?? {};
-      if (onNode.length + 1 > Number(alloc.pods ?? 110) || cpu > cpuMillis(alloc.cpu) || mem > memBytes(alloc.memory)) {
+      if (load.pods + 1 > Number(alloc.pods ?? 110) || cpu > cpuMillis(alloc.cpu) || mem > memBytes(alloc.memory)) {
         full++;
         continue;
       }
-      const score = cpu / Math.max(1, cpuMillis(alloc.cpu)) + onNode.length / 1000;
+      const score = cpu / Math.max(1, cpuMillis(alloc.cpu)) + load.pods / 1000;
       if (!best || score < best.score) best = { node, score };
     }
     if (!best) {

@@ -15,7 +15,7 @@ import { kubeStateMetricsText } from './kube-state-metrics';
 import { NodeLedger } from './node-ledger';
 import { nodeExporterText } from './node-exporter';
 import { PodStats, qosClass, type PodSample } from './pod-stats';
-import { MonitoredScope } from './scope';
+import { MONITORED_LABEL, MonitoredScope } from './scope';
 
 const promtool = (() => {
   const prom = findPrometheusBinary();
@@ -61,6 +61,9 @@ describe('kube-state-metrics', () => {
   seedShop(store);
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   store.create('nodes', nodeObject('orrery-node-1'));
+  store.patch('nodes', undefined, 'sandbox-node-1', (d) => {
+    d.metadata.labels = { ...d.metadata.labels, [MONITORED_LABEL]: 'true' };
+  });
   store.patch('pods', 'shop', WEB_POD, (d) => {
     d.spec.containers[0].resources = { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } };
   });
@@ -84,9 +87,9 @@ describe('kube-state-metrics', () => {
   });
   store.create('statefulsets', { metadata: { name: 'db', namespace: 'shop' }, spec: { replicas: 3, selector: { matchLabels: { a: 'db' } }, template: { metadata: { labels: { a: 'db' } }, spec: { containers: [{ name: 'db', image: 'x' }] } } } });
   // A pod on a synthetic node outside the monitored budget is not described.
-  store.create('nodes', nodeObject('orrery-scale-node-1', { synthetic: true }));
+  store.create('nodes', nodeObject('orrery-scale-node-1', { synthetic: true, monitored: false }));
   store.create('pods', { metadata: { name: 'load-1', namespace: 'shop' }, spec: { nodeName: 'orrery-scale-node-1', containers: [{ name: 'app', image: 'x' }] }, status: { phase: 'Running' } });
-  const scope = new MonitoredScope(store, 0);
+  const scope = new MonitoredScope(store);
   const text = kubeStateMetricsText({ store, pods: () => scope.pods(), covers: (n) => scope.covers(n) });
   const s = parseExposition(text);
 

@@ -27,7 +27,7 @@ import { RECORDING_RULES } from './rules';
 import { MonitoredScope } from './scope';
 import { EXPORTER_JOBS, JOBS, SELF_SCRAPE, kubeletTargets, ksmTarget, nodeExporterTargets } from './scrape-jobs';
 
-export { MonitoredScope, MONITORED_LABEL, DEFAULT_SYNTHETIC_NODE_BUDGET } from './scope';
+export { MonitoredScope, MONITORED_LABEL } from './scope';
 export { JOBS } from './scrape-jobs';
 export { NS as MONITORING_NAMESPACE, PROMETHEUS, PROMETHEUS_OPERATED, PROMETHEUS_POD, KSM, NODE_EXPORTER, KUBELET_SERVICE } from './install';
 
@@ -45,8 +45,6 @@ export interface MonitoringOptions {
   metrics: MetricsProvider;
   /** The providers list metrics.k8s.io consults; the monitoring stack adds its own pods. */
   extra: ExtraPods[];
-  /** Synthetic (scale mode) nodes to monitor at most (default 5). */
-  syntheticNodeBudget?: number;
   scrapeIntervalSeconds?: number;
 }
 
@@ -97,7 +95,7 @@ class MonitoringStack {
     private readonly prom: RunningPrometheus,
     private readonly version: string,
   ) {
-    this.scope = new MonitoredScope(o.store, o.syntheticNodeBudget);
+    this.scope = new MonitoredScope(o.store);
     this.stats = new PodStats(o.kubelet, o.metrics, this.measured);
     this.ledger = new NodeLedger(o.metrics);
     // An idle kube-state-metrics: ~1 millicore; its caches grow with the objects it answers for.

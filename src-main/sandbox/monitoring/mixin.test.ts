@@ -45,7 +45,11 @@ describe.skipIf(!bin)('kubernetes-mixin queries against the sandbox', () => {
     // irate() needs two scrapes of a series: wait for the recording rules to cover every pod.
     await until(
       'rules evaluated over two scrapes',
-      async () => new Set((await query('node_namespace_pod_container:container_cpu_usage_seconds_total:sum_irate{namespace="shop", container!=""}')).map((s) => s.metric.pod)).size === shopPods.length && (await query('cluster:node_cpu:ratio_rate5m')).length > 0,
+      async () =>
+        new Set((await query('node_namespace_pod_container:container_cpu_usage_seconds_total:sum_irate{namespace="shop", container!=""}')).map((s) => s.metric.pod)).size === shopPods.length &&
+        (await query('cluster:node_cpu:ratio_rate5m')).length === 1 &&
+        (await query('instance:node_cpu_utilisation:rate5m')).length === 3 &&
+        (await query('count by (node) (node_namespace_pod_container:container_memory_working_set_bytes)')).length === 3,
       40_000,
       1000,
     );

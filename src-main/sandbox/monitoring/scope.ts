@@ -1,18 +1,15 @@
-// What the sandbox's exporters describe. Every real node of the sandbox is monitored; of the
-// synthetic nodes of scale mode only the first few (a budget), so that 100k synthetic pods do
-// not turn every scrape into a million series: a cluster where node-exporter and the kubelet
-// ServiceMonitor reach one node pool. Monitored nodes carry the MONITORED_LABEL, which the
-// node-exporter DaemonSet selects on, so its status stays true.
+// What the sandbox's exporters describe: the nodes carrying MONITORED_LABEL (every real node,
+// and in scale mode only the first few synthetic ones, so that 100k synthetic pods do not turn
+// every scrape into a million series: a cluster where node-exporter and the kubelet
+// ServiceMonitor reach one node pool; the node-exporter DaemonSet selects on the label) and the
+// pods bound to them.
 //
 // Pods are indexed by node from a watch (the store has no node index), so the exporters never
 // walk all pods: kube-state-metrics lists the pods of monitored nodes and unscheduled pods.
 import type { KObject, Store } from '../apiserver/store';
-import { SYNTHETIC_TAINT } from '../controllers/nodes';
+import { MONITORED_LABEL } from '../controllers/nodes';
 
-export const MONITORED_LABEL = 'sandbox.orrery.dev/monitored';
-
-/** Default: 5 synthetic nodes (110 pods each). */
-export const DEFAULT_SYNTHETIC_NODE_BUDGET = 5;
+export { MONITORED_LABEL };
 
 function podKey(p: KObject): string {
   return `${p.metadata.namespace}/${p.metadata.name}`;
@@ -21,22 +18,22 @@ function podKey(p: KObject): string {
 export class MonitoredScope {
   private readonly monitored = new Map<string, Set<string>>();
   private readonly unscheduled = new Set<string>();
-  private syntheticCovered = 0;
   private readonly listeners = new Set<() => void>();
   private readonly unwatch: (() => void)[] = [];
+  private podsIndexed = false;
 
-  constructor(
-    private readonly store: Store,
-    private readonly syntheticNodeBudget = DEFAULT_SYNTHETIC_NODE_BUDGET,
-  ) {
+  constructor(private readonly store: Store) {
     this.unwatch.push(
       store.watch('nodes', {}, (ev) => {
         const name = ev.object.metadata.name!;
-        if (ev.type === 'DELETED') {
-          if (this.monitored.delete(name)) this.changed();
-          return;
-        }
-        if (ev.type === 'ADDED' && !this.monitored.has(name)) this.consider(ev.object);
+        const monitored = ev.type !== 'DELETED' && ev.object.metadata.labels?.[MONITORED_LABEL] === 'true';
+        if (monitored && !this.monitored.has(name)) {
+          // Pods bound before the label came (the pod watch below brings the others).
+          const pods = new Set<string>();
+          if (this.podsIndexed) for (const p of store.list('pods', { fieldSelector: `spec.nodeName=${name}` }).items) pods.add(podKey(p));
+          this.monitored.set(name, pods);
+          this.changed();
+        } else if (!monitored && this.monitored.delete(name)) this.changed();
       }),
     );
     this.unwatch.push(
@@ -55,25 +52,7 @@ export class MonitoredScope {
         }
       }),
     );
-  }
-
-  private consider(node: KObject): void {
-    const name = node.metadata.name!;
-    const synthetic = node.metadata.labels?.[SYNTHETIC_TAINT] === 'true';
-    if (synthetic) {
-      if (this.syntheticCovered >= this.syntheticNodeBudget) return;
-      this.syntheticCovered++;
-    }
-    // Pods bound before the node was seen (none in practice: nodes register first).
-    const pods = new Set<string>();
-    for (const p of this.store.list('pods', { fieldSelector: `spec.nodeName=${name}` }).items) pods.add(podKey(p));
-    this.monitored.set(name, pods);
-    if (node.metadata.labels?.[MONITORED_LABEL] !== 'true') {
-      this.store.patch('nodes', undefined, name, (d) => {
-        d.metadata.labels = { ...d.metadata.labels, [MONITORED_LABEL]: 'true' };
-      });
-    }
-    this.changed();
+    this.podsIndexed = true;
   }
 
   /** Monitored node names, in the order they registered. */

@@ -2,7 +2,7 @@
 // straight into the store; churn mutating R objects per second; synthetic logs at L lines/s.
 import { randomBytes } from 'node:crypto';
 import { deepFreeze, type Store, type KObject } from '../apiserver/store';
-import { nodeObject } from '../controllers/nodes';
+import { MONITORED_SYNTHETIC_NODES, nodeObject } from '../controllers/nodes';
 import { SYNTHETIC_ANNOTATION } from '../controllers/kubelet';
 import type { ExtraPods } from '../controllers/providers';
 import { fnv32a, nowTime, randomHex, safeEncode } from '../controllers/util';
@@ -52,7 +52,9 @@ export function startScale(store: Store, o: ScaleOptions): ScaleMode {
   const perNode = new Map<string, number>();
   const pods: { ns: string; name: string }[] = [];
   for (const ns of namespaces) if (!store.get('namespaces', undefined, ns)) store.create('namespaces', { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns, 'sandbox.orrery.dev/scale': 'true' } } });
-  for (const n of nodes) if (!store.get('nodes', undefined, n)) store.create('nodes', nodeObject(n, { synthetic: true, zone: `sandbox-${'abc'[nodes.indexOf(n) % 3]}` }));
+  nodes.forEach((n, i) => {
+    if (!store.get('nodes', undefined, n)) store.create('nodes', nodeObject(n, { synthetic: true, zone: `sandbox-${'abc'[i % 3]}`, monitored: i < MONITORED_SYNTHETIC_NODES }));
+  });
 
   // 100k pods must take well under a few seconds: container IDs come from one random buffer and
   // timestamps are formatted once per second instead of per pod.
