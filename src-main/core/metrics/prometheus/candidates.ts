@@ -78,6 +78,8 @@ function matchingRules(labels: Labels, name: string, namespace: string): Rule[] 
 
 function specFrom(via: 'service' | 'pod', namespace: string, name: string, ports: ServicePort[], matched: Rule[]): CandidateSpec | undefined {
   const port = pickPort(ports);
+  // Only gRPC or exporter ports (e.g. a thanos-query-grpc Service): nothing to query there.
+  if (ports.length > 0 && !port) return undefined;
   const best = matched.reduce((a, b) => (a.tier === b.tier ? (a.preference <= b.preference ? a : b) : a.tier === 'query-layer' ? a : b));
   return {
     location: {
@@ -121,7 +123,6 @@ export function findCandidates(services: KubeObject[], pods: KubeObject[]): Cand
     const containers = (pod.spec as { containers?: Array<{ ports?: Array<{ name?: string; containerPort?: number }> }> } | undefined)?.containers ?? [];
     const ports = containers.flatMap((c) => c.ports ?? []).map((p) => ({ name: p.name, port: p.containerPort }));
     const c = specFrom('pod', namespace, name, ports, matched);
-    // pods/proxy wants a number or a named container port.
     if (c) out.push(c);
   }
   return out;

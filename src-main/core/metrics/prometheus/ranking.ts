@@ -1,4 +1,4 @@
-// Which verified candidate to use. Order: answers at all; has data (scrapes targets); query
+// Which verified candidate to use. Order: a manual override; answers at all; has data (scrapes targets); query
 // layers (Thanos, VictoriaMetrics: they see every Prometheus behind them) before servers before
 // bare pods; more targets (the cluster's main Prometheus scrapes more than an app's own); the
 // install's typicality; then the id, so the order is stable. Candidates that are the same server
@@ -19,7 +19,10 @@ const tierOrder = { 'query-layer': 0, server: 1, pod: 2 } as const;
 export function compareVerified(a: Verified, b: Verified): number {
   const ok = (v: Verified) => (v.candidate.status === 'ok' ? 0 : 1);
   const data = (v: Verified) => ((v.candidate.targets ?? 0) > 0 ? 0 : 1);
+  // A manual override (preference < 0) is listed first: it is what the user named.
+  const manual = (v: Verified) => (v.spec.preference < 0 ? 0 : 1);
   return (
+    manual(a) - manual(b) ||
     ok(a) - ok(b) ||
     data(a) - data(b) ||
     tierOrder[a.spec.tier] - tierOrder[b.spec.tier] ||
