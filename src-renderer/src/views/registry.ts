@@ -6,6 +6,7 @@ import { LogsView } from './logs/LogsView';
 import { ObjectView } from './ObjectView';
 import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
+import { TopologyView } from './topology/TopologyView';
 
 export interface ViewDef {
   id: string;
@@ -23,5 +24,6 @@ export const views: ViewDef[] = [
   { id: 'resources', title: 'Resources', keywords: 'list kinds', component: ResourcesView, nav: false },
   { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
   { id: 'logs', title: 'Logs', keywords: 'tail stern aggregated pods workload', component: LogsView, nav: true },
+  { id: 'topology', title: 'Topology', keywords: 'graph map objects owners selectors mounts structure', component: TopologyView, nav: true },
   { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView, nav: true },
 ];
