@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +38,8 @@ describe('KubeClient against the sandbox API server', () => {
     const reused: boolean[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await client.send({ path: '/api/v1/namespaces', query: { limit: 1 } });
-      reused.push(res.req.reusedSocket);
+      // Node sets res.req at run time; @types/node does not declare it.
+      reused.push((res as typeof res & { req: ClientRequest }).req.reusedSocket);
       await readBody(res);
       await new Promise((r) => setImmediate(r)); // the socket goes back to the pool
     }
