@@ -18,17 +18,20 @@ const POINTS = 1000;
 const RUNS = Number(process.env.ORRERY_BENCH_RUNS ?? 9);
 const TARGET_MS = 150;
 
-/** What Prometheus answers for a 1 h query_range at a 3.6 s step: working-set-like byte values. */
-function matrixResponse(): string {
+/** What prometheus.queryRange answers (PromRange: columns of unix seconds and values) for a 1 h
+ *  range at a 3.6 s step: working-set-like byte values. */
+function rangeResponse(): string {
   const end = 1_700_000_000;
-  const result = Array.from({ length: SERIES }, (_, i) => {
+  const step = 3.6;
+  const series = Array.from({ length: SERIES }, (_, i) => {
     const base = 50e6 + i * 3e6;
     return {
       metric: { namespace: `ns-${i % 10}`, pod: `pod-${i}-7d9f8b6c4-x${i}`, container: `c${i % 3}` },
-      values: Array.from({ length: POINTS }, (_, j) => [Number((end - (POINTS - j) * 3.6).toFixed(1)), String(Math.round(base + Math.sin((i + j) / 25) * 5e6 + ((i * 7919 + j * 104729) % 1e6)))]),
+      t: Array.from({ length: POINTS }, (_, j) => Number((end - (POINTS - 1 - j) * step).toFixed(1))),
+      v: Array.from({ length: POINTS }, (_, j) => Math.round(base + Math.sin((i + j) / 25) * 5e6 + ((i * 7919 + j * 104729) % 1e6))),
     };
   });
-  return JSON.stringify({ status: 'success', data: { resultType: 'matrix', result } });
+  return JSON.stringify({ resultType: 'matrix', series, start: end - (POINTS - 1) * step, end, step });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -37,7 +40,7 @@ async function main() {
   const out = mkdtempSync(join(tmpdir(), 'orrery-chart-bench-'));
   try {
     await build({ root: join(import.meta.dirname, 'metrics-chart'), logLevel: 'warn', build: { outDir: out, emptyOutDir: true, chunkSizeWarningLimit: 2000 } });
-    const data = matrixResponse();
+    const data = rangeResponse();
     const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
     const server = createServer((req, res) => {
       const path = req.url === '/' ? '/index.html' : (req.url ?? '/');

@@ -10,6 +10,7 @@ import { formatAge, useNow } from '../components/age';
 import { HealthDot } from '../components/HealthBadge';
 import { ObjectActions } from '../components/ObjectActions';
 import { logsHref } from './logs/source';
+import { ResourceUsage, usageTargetOf } from './metrics/ResourceUsage';
 
 const loggable = new Set(['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'replicasets', 'services']);
 
@@ -81,6 +82,7 @@ export function ObjectView() {
         unschedulable={(detail.object as { spec?: { unschedulable?: boolean } }).spec?.unschedulable === true}
       />
       <div className="panels">
+        {usageTargetOf(kind, meta.namespace, meta.name) && context && <ResourceUsage context={context} target={usageTargetOf(kind, meta.namespace, meta.name)!} />}
         <Panel title="Summary">
           <dl className="kv">
             <dt>Created</dt>

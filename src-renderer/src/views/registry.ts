@@ -3,6 +3,9 @@ import type { ComponentType } from 'react';
 import { ContextsView } from './ContextsView';
 import { DiagnosticsView } from './DiagnosticsView';
 import { LogsView } from './logs/LogsView';
+import { DashboardView } from './metrics/DashboardView';
+import { ExplorerView } from './metrics/ExplorerView';
+import { PrometheusView } from './metrics/PrometheusView';
 import { ObjectView } from './ObjectView';
 import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
@@ -25,5 +28,8 @@ export const views: ViewDef[] = [
   { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
   { id: 'logs', title: 'Logs', keywords: 'tail stern aggregated pods workload', component: LogsView, nav: true },
   { id: 'topology', title: 'Topology', keywords: 'graph map objects owners selectors mounts structure', component: TopologyView, nav: true },
+  { id: 'metrics', title: 'Metrics', keywords: 'prometheus promql explorer query graph', component: ExplorerView, nav: true },
+  { id: 'dashboards', title: 'Dashboards', keywords: 'metrics cpu memory network restarts red cluster node namespace workload pod service', component: DashboardView, nav: true },
+  { id: 'prometheus', title: 'Prometheus', keywords: 'metrics discovery candidates override', component: PrometheusView, nav: false },
   { id: 'diagnostics', title: 'Diagnostics', keywords: 'metrics orrery self health streams', component: DiagnosticsView, nav: true },
 ];

@@ -1,10 +1,13 @@
 // The table mode of the explorer: one row per series of an instant query (labels, value), or
-// per series of a range selector (its samples); scalars and strings as a single value.
-import { legendName, type MatrixSeries } from './charts/series';
+// per series of a range selector (its latest samples); scalars and strings as a single value.
+import type { PromSeries } from '../../../../src-main/contract/metrics-types';
+import { legendName } from './charts/series';
 import { formatValue, type Unit } from './charts/units';
-import type { InstantSample, QueryData } from './promql/prom-api';
+import type { PromInstant } from './promql/prom-api';
 
 const MAX_ROWS = 2000;
+type Value = number | string;
+const num = (v: Value) => (typeof v === 'number' ? v : Number(v.replace('Inf', 'Infinity')));
 
 function Labels({ metric }: { metric: Record<string, string> }) {
   const { __name__: name, ...rest } = metric;
@@ -22,49 +25,53 @@ function Labels({ metric }: { metric: Record<string, string> }) {
   );
 }
 
-function VectorRows({ rows, unit }: { rows: InstantSample[]; unit: Unit }) {
+function VectorRows({ rows, unit }: { rows: Array<{ metric: Record<string, string>; v: Value }>; unit: Unit }) {
   return rows.map((s) => (
     <tr key={legendName(s.metric)}>
       <td>
         <Labels metric={s.metric} />
       </td>
-      <td className="num mono" title={s.value[1]}>
-        {formatValue(Number(s.value[1]), unit)}
+      <td className="num mono" title={String(s.v)}>
+        {formatValue(num(s.v), unit)}
       </td>
     </tr>
   ));
 }
 
-function MatrixRows({ rows, unit }: { rows: MatrixSeries[]; unit: Unit }) {
-  return rows.map((s) => (
-    <tr key={legendName(s.metric)}>
-      <td>
-        <Labels metric={s.metric} />
-      </td>
-      <td className="num mono small">
-        {s.values.slice(-20).map(([t, v]) => (
-          <div key={t}>
-            {formatValue(Number(v), unit)} @{new Date(t * 1000).toLocaleTimeString()}
-          </div>
-        ))}
-        {s.values.length > 20 && <div className="muted">… {s.values.length - 20} earlier</div>}
-      </td>
-    </tr>
-  ));
+function MatrixRows({ rows, unit }: { rows: PromSeries[]; unit: Unit }) {
+  return rows.map((s) => {
+    const from = Math.max(0, s.t.length - 20);
+    return (
+      <tr key={legendName(s.metric)}>
+        <td>
+          <Labels metric={s.metric} />
+        </td>
+        <td className="num mono small">
+          {s.t.slice(from).map((t, i) => (
+            <div key={t}>
+              {formatValue(num(s.v[from + i]!), unit)} @{new Date(t * 1000).toLocaleTimeString()}
+            </div>
+          ))}
+          {from > 0 && <div className="muted">… {from} earlier</div>}
+        </td>
+      </tr>
+    );
+  });
 }
 
-export function ResultTable({ data, unit }: { data: QueryData; unit: Unit }) {
+export function ResultTable({ data, unit }: { data: PromInstant; unit: Unit }) {
   if (data.resultType === 'scalar' || data.resultType === 'string') {
     return (
       <div className="panel" data-testid="result-table">
-        <span className="muted">{data.resultType}</span> <span className="tile-value">{data.resultType === 'scalar' ? formatValue(Number(data.result[1]), unit) : data.result[1]}</span>
+        <span className="muted">{data.resultType}</span> <span className="tile-value">{data.resultType === 'scalar' ? formatValue(num(data.v), unit) : data.v}</span>
       </div>
     );
   }
+  const count = data.resultType === 'vector' ? data.samples.length : data.series.length;
   return (
     <div data-testid="result-table">
-      {data.result.length === 0 && <div className="notice">The query returned no series.</div>}
-      {data.result.length > 0 && (
+      {count === 0 && <div className="notice">The query returned no series.</div>}
+      {count > 0 && (
         <table className="grid compact">
           <thead>
             <tr>
@@ -72,11 +79,10 @@ export function ResultTable({ data, unit }: { data: QueryData; unit: Unit }) {
               <th className="num">{data.resultType === 'vector' ? 'Value' : 'Samples'}</th>
             </tr>
           </thead>
-          <tbody>{data.resultType === 'vector' ? <VectorRows rows={data.result.slice(0, MAX_ROWS)} unit={unit} /> : data.resultType === 'matrix' && <MatrixRows rows={data.result.slice(0, MAX_ROWS)} unit={unit} />}
-          </tbody>
+          <tbody>{data.resultType === 'vector' ? <VectorRows rows={data.samples.slice(0, MAX_ROWS)} unit={unit} /> : <MatrixRows rows={data.series.slice(0, MAX_ROWS)} unit={unit} />}</tbody>
         </table>
       )}
-      {data.result.length > MAX_ROWS && <div className="muted small">Showing {MAX_ROWS} of {data.result.length} series.</div>}
+      {count > MAX_ROWS && <div className="muted small">Showing {MAX_ROWS} of {count} series.</div>}
     </div>
   );
 }

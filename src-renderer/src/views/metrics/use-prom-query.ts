@@ -4,7 +4,7 @@
 // errors (bad_data) not.
 import { useQuery } from '@tanstack/react-query';
 import { toChartSeries, type ChartSeries } from './charts/series';
-import type { PromApi, QueryData, QueryFailure } from './promql/prom-api';
+import type { PromApi, PromInstant, QueryFailure } from './promql/prom-api';
 import { toFailure } from './promql/failure';
 import { resolveRange, stepFor, type TimeRange } from './time-range';
 
@@ -45,9 +45,7 @@ export function useRangeQuery(api: PromApi | undefined, o: { scope: string; quer
       try {
         const res = await api!.queryRange({ query: o.query, start, end, stepS }, signal);
         const arrivedAt = performance.now();
-        const data = res.data;
-        if (data.resultType !== 'matrix') throw { kind: 'bad_data', message: `expected a range vector (matrix) result, got ${data.resultType}` } satisfies QueryFailure;
-        return { series: toChartSeries(data.result, { stepS: res.stepS ?? stepS, legend: o.legend }), start, end, stepS: res.stepS ?? stepS, warnings: res.warnings ?? [], arrivedAt, tookMs: arrivedAt - t0 };
+        return { series: toChartSeries(res.series, { stepS: res.step, legend: o.legend }), start, end, stepS: res.step, warnings: [...(res.warnings ?? []), ...(res.infos ?? [])], arrivedAt, tookMs: arrivedAt - t0 };
       } catch (e) {
         throw toFailure(e, o.query);
       }
@@ -56,7 +54,7 @@ export function useRangeQuery(api: PromApi | undefined, o: { scope: string; quer
 }
 
 export interface InstantResult {
-  data: QueryData;
+  data: PromInstant;
   time: number;
   warnings: string[];
   tookMs: number;
@@ -75,7 +73,7 @@ export function useInstantQuery(api: PromApi | undefined, o: { scope: string; qu
       const t0 = performance.now();
       try {
         const res = await api!.query({ query: o.query, time }, signal);
-        return { data: res.data, time, warnings: res.warnings ?? [], tookMs: performance.now() - t0 };
+        return { data: res, time, warnings: [...(res.warnings ?? []), ...(res.infos ?? [])], tookMs: performance.now() - t0 };
       } catch (e) {
         throw toFailure(e, o.query);
       }

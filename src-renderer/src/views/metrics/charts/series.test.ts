@@ -7,8 +7,8 @@ describe('matrix to chart series', () => {
     expect(legendName({ pod: 'cart-1', container: 'cart' }, '{{pod}} / {{ container }}')).toBe('cart-1 / cart');
     expect(legendName({})).toBe('{}');
   });
-  it('parses values, turns NaN into gaps, and breaks lines across missing samples', () => {
-    const [s] = toChartSeries([{ metric: { pod: 'a' }, values: [[100, '1'], [115, 'NaN'], [130, '3'], [190, '4']] }], { stepS: 15 });
+  it('turns NaN into gaps, and breaks lines across missing samples', () => {
+    const [s] = toChartSeries([{ metric: { pod: 'a' }, t: [100, 115, 130, 190], v: [1, 'NaN', 3, 4] }], { stepS: 15 });
     expect(pointPairs(s!)).toEqual([[100_000, 1], [115_000, null], [130_000, 3], [160_000, null], [190_000, 4]]);
     expect(lastValue(s!)).toBe(4);
   });

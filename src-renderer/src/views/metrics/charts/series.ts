@@ -1,12 +1,8 @@
-// Prometheus range results (a matrix) as chart series: numbers parsed once, a readable name per
-// series, and gaps where samples are missing instead of lines drawn across them.
+// Range results (a matrix, as the contract carries it: columns of unix seconds and values) as
+// chart series: a readable name per series, and gaps where samples are missing instead of lines
+// drawn across them.
+import type { PromSeries } from '../../../../../src-main/contract/metrics-types';
 import { seriesKey } from './colors';
-
-/** One series of a query_range result, as Prometheus returns it: [unix seconds, "value"]. */
-export interface MatrixSeries {
-  metric: Record<string, string>;
-  values: Array<[number, string]>;
-}
 
 export interface ChartSeries {
   /** Stable identity (all labels), for colors and legend state. */
@@ -32,31 +28,30 @@ export function legendName(labels: Record<string, string>, template?: string): s
 }
 
 /**
- * Converts a matrix. Values are strings ("NaN" and "+Inf" included): anything not finite becomes
+ * Converts a matrix. Values are numbers or "NaN", "+Inf", "-Inf": anything not finite becomes
  * a gap. Where two samples are further apart than 1.5 steps, a gap is put between them so the
  * line breaks (a pod that was gone for a while, a scrape that failed).
  */
-export function toChartSeries(matrix: MatrixSeries[], opts: { stepS?: number; legend?: string } = {}): ChartSeries[] {
+export function toChartSeries(matrix: PromSeries[], opts: { stepS?: number; legend?: string } = {}): ChartSeries[] {
   const gapMs = opts.stepS ? opts.stepS * 1500 : Infinity;
   return matrix.map((s) => {
-    const values = s.values;
-    const n = values.length;
+    const ts = s.t;
+    const vs = s.v;
+    const n = ts.length;
     let gaps = 0;
-    for (let i = 1; i < n; i++) if ((values[i]![0] - values[i - 1]![0]) * 1000 > gapMs) gaps++;
+    for (let i = 1; i < n; i++) if ((ts[i]! - ts[i - 1]!) * 1000 > gapMs) gaps++;
     const points = new Float64Array((n + gaps) * 2);
     let o = 0;
     let prev = NaN;
-    // Indexed loops, no destructuring: this runs for every sample of every series.
     for (let i = 0; i < n; i++) {
-      const sample = values[i]!;
-      const ms = sample[0] * 1000;
+      const ms = ts[i]! * 1000;
       if (ms - prev > gapMs) {
         points[o++] = prev + (ms - prev) / 2;
         points[o++] = NaN;
       }
-      const v = +sample[1];
+      const v = vs[i];
       points[o++] = ms;
-      points[o++] = v - v === 0 ? v : NaN; // finite only
+      points[o++] = typeof v === 'number' && v - v === 0 ? v : NaN; // finite numbers only
       prev = ms;
     }
     // A panel's queries may each give one label-less series ("requests", "limits"): the legend

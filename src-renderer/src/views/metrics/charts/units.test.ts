@@ -25,6 +25,7 @@ describe('formatValue', () => {
     expect(formatValue(12_500, 'reqps')).toBe('12.5k req/s');
     expect(formatValue(0.25, 'cores')).toBe('250m');
     expect(formatValue(2, 'cores')).toBe('2 cores');
+    expect(formatValue(0, 'cores')).toBe('0');
   });
   it('keeps small numbers readable and says what is not a number', () => {
     expect(formatValue(0.00123)).toBe('0.00123');

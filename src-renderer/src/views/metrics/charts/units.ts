@@ -61,7 +61,8 @@ export function formatValue(v: number | null | undefined, unit: Unit = 'short'):
     case 'reqps':
       return `${scaled(v, 1000, SI, '')} req/s`;
     case 'cores':
-      return Math.abs(v) < 1 && v !== 0 ? `${trim(v * 1000)}m` : `${trim(v)} cores`;
+      if (v === 0) return '0';
+      return Math.abs(v) < 1 ? `${trim(v * 1000)}m` : `${trim(v)} cores`;
     case 'short':
       return scaled(v, 1000, SI, '');
   }

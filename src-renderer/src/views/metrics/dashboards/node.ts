@@ -1,4 +1,4 @@
-import { containers } from './common';
+import { containers, onNode } from './common';
 import type { Dashboard } from './types';
 
 export const nodeDashboard: Dashboard = {
@@ -12,8 +12,7 @@ export const nodeDashboard: Dashboard = {
       title: 'CPU: busy (node-exporter) and allocatable',
       unit: 'cores',
       queries: [
-        // kube-prometheus-stack relabels node-exporter's instance to the node name.
-        { expr: 'sum(rate(node_cpu_seconds_total{instance=~"$node(:[0-9]+)?", mode!="idle", mode!="iowait", mode!="steal"}[$__rate_interval]))', legend: 'busy' },
+        { expr: `sum(rate(node_cpu_seconds_total{mode!="idle", mode!="iowait", mode!="steal"}[$__rate_interval]) ${onNode})`, legend: 'busy' },
         { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="cpu"})', legend: 'allocatable' },
       ],
     },
@@ -22,7 +21,7 @@ export const nodeDashboard: Dashboard = {
       title: 'Memory: used (node-exporter) and allocatable',
       unit: 'bytes',
       queries: [
-        { expr: 'sum(node_memory_MemTotal_bytes{instance=~"$node(:[0-9]+)?"} - node_memory_MemAvailable_bytes{instance=~"$node(:[0-9]+)?"})', legend: 'used' },
+        { expr: `sum((node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes) ${onNode})`, legend: 'used' },
         { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="memory"})', legend: 'allocatable' },
       ],
     },

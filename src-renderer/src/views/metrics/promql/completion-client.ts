@@ -37,12 +37,19 @@ export class ContractPrometheusClient implements PrometheusClient {
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
-    const value = load().catch((e: unknown) => {
-      this.cache.delete(key);
-      this.onError(e);
-      // Completion carries on without suggestions rather than breaking the editor.
-      return [] as unknown as T;
-    });
+    const value = load().then(
+      (v) => {
+        // Nothing yet (a Prometheus that just started) is asked again next time, not kept.
+        if (Array.isArray(v) && v.length === 0) this.cache.delete(key);
+        return v;
+      },
+      (e: unknown) => {
+        this.cache.delete(key);
+        this.onError(e);
+        // Completion carries on without suggestions rather than breaking the editor.
+        return [] as unknown as T;
+      },
+    );
     this.cache.set(key, { at: Date.now(), value });
     return value;
   }

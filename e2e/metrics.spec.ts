@@ -1,0 +1,142 @@
+// Metrics in browser mode against the sandbox and its real Prometheus (found by discovery, reached
+// through the API server's service proxy): the explorer draws a query, a bad query is shown with
+// its position, dashboards render panels with data, and the Prometheus page explains the choice.
+// Screenshots in light and dark go to test-results/metrics-*.png.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, startOrrery, test, watchForErrors, type Orrery } from './orrery';
+
+let orrery: Orrery;
+
+test.beforeAll(async () => {
+  orrery = await startOrrery({ env: { KUBECONFIG: '', HOME: mkdtempSync(join(tmpdir(), 'orrery-home-')) } });
+  if (!/Prometheus http/.test(orrery.output())) throw new Error(`the sandbox started without Prometheus (is the prometheus binary installed?):\n${orrery.output()}`);
+});
+test.afterAll(async () => orrery.stop());
+
+async function open(page: Page, hash: string, theme: 'light' | 'dark' = 'light') {
+  await page.emulateMedia({ colorScheme: theme });
+  await page.goto(orrery.url);
+  await page.evaluate((h) => (location.hash = h), hash);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/metrics-${name}.png` });
+
+test('the explorer runs a typed query and draws it as a chart', async ({ page }) => {
+  test.setTimeout(120_000);
+  const check = watchForErrors(page);
+  await open(page, '#/metrics?range=15m');
+  const editor = page.getByTestId('promql-input');
+  await editor.click();
+  await page.keyboard.type('sum by (namespace) (rate(http_requests_total[1m]))');
+  await page.keyboard.press('Escape'); // close completion, so Enter runs the query
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=sum/);
+  const chart = page.getByTestId('explorer-chart');
+  // Prometheus scrapes every 5 s; rate() needs two samples.
+  await expect(async () => {
+    await page.getByTestId('run-query').click();
+    await expect(chart.locator('.ts-legend')).toContainText('namespace="shop"', { timeout: 3000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(chart).toHaveAttribute('data-series', /^[1-9]/);
+  await expect(chart).toHaveAttribute('data-rendered-ms', /\d+/);
+  await expect(page.getByTestId('result-stats')).toContainText(/\d+ series/);
+  // Legend toggles hide a series; the chart redraws without it.
+  const shop = chart.locator('.ts-legend-item', { hasText: 'namespace="shop"' });
+  await shop.click();
+  await expect(shop).toHaveAttribute('aria-pressed', 'false');
+  await shop.click();
+  await shot(page, 'explorer-light');
+
+  // Table mode: an instant query, one row per series.
+  await page.getByRole('button', { name: 'Table' }).click();
+  await expect(page.getByTestId('result-table').locator('tbody tr')).not.toHaveCount(0);
+
+  // Query history remembers it.
+  await expect(page.getByLabel('Query history')).toContainText('sum by (namespace)');
+
+  // Dark theme, graph mode again.
+  await open(page, '#/metrics?range=15m&q=sum%20by%20(namespace)%20(rate(http_requests_total%5B1m%5D))', 'dark');
+  await expect(page.getByTestId('explorer-chart')).toHaveAttribute('data-rendered-ms', /\d+/, { timeout: 30_000 });
+  await shot(page, 'explorer-dark');
+  check();
+});
+
+test('completion offers metric names from the server', async ({ page }) => {
+  const check = watchForErrors(page);
+  await open(page, '#/metrics');
+  // A Prometheus that has just started knows no metric names yet: type again until it does.
+  await expect(async () => {
+    await page.getByTestId('promql-input').click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('container_memory_work');
+    await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('container_memory_working_set_bytes', { timeout: 3000 });
+  }).toPass({ timeout: 60_000 });
+  check();
+});
+
+test('a bad query shows the error at its position', async ({ page }) => {
+  const check = watchForErrors(page);
+  const query = 'sum by (namespace) (rate(http_requests_total[1m])';
+  await open(page, `#/metrics?q=${encodeURIComponent(query)}`);
+  const error = page.getByTestId('query-error');
+  await expect(error).toBeVisible({ timeout: 30_000 });
+  await expect(error).toHaveAttribute('data-kind', 'bad_data');
+  await expect(error).toContainText('parse error');
+  // Prometheus reports the unclosed parenthesis at the end of the query.
+  const [start] = (await error.getAttribute('data-position'))!.split('-').map(Number);
+  expect(start).toBeGreaterThanOrEqual(query.length - 1);
+  await expect(page.getByTestId('error-pointer')).toContainText('^');
+  await expect(page.getByTestId('query-error-mark')).toBeVisible();
+  await shot(page, 'error-light');
+  await open(page, `#/metrics?q=${encodeURIComponent(query)}`, 'dark');
+  await expect(page.getByTestId('query-error-mark')).toBeVisible({ timeout: 30_000 });
+  await shot(page, 'error-dark');
+  check();
+});
+
+test('dashboards render panels with data, with variables filled from the cluster', async ({ page }) => {
+  test.setTimeout(120_000);
+  const check = watchForErrors(page);
+  // refresh=5000: a fresh sandbox's first panels may come before two scrapes exist for rate().
+  await open(page, '#/dashboards?d=cluster&range=15m&refresh=5000');
+  const cpu = page.getByTestId('panel-cpu');
+  await expect(cpu).toHaveAttribute('data-series', /^[1-9]/, { timeout: 60_000 });
+  await expect(cpu).toHaveAttribute('data-state', 'ok');
+  await expect(page.getByTestId('panel-memory')).toHaveAttribute('data-series', /^[1-9]/, { timeout: 30_000 });
+  await shot(page, 'dashboard-cluster-light');
+
+  // Workload dashboard: namespace and deployment come from the watch cache.
+  await open(page, '#/dashboards?d=workload&range=15m&refresh=5000&var-namespace=shop', 'dark');
+  await expect(page.getByTestId('var-workload').locator('select')).not.toHaveValue('', { timeout: 30_000 });
+  await page.getByTestId('var-workload').locator('select').selectOption('cart');
+  await expect(page).toHaveURL(/var-workload=cart/);
+  await expect(page.getByTestId('panel-memory')).toHaveAttribute('data-series', /^[1-9]/, { timeout: 60_000 });
+  await expect(page.getByTestId('chart-memory').locator('.ts-legend')).toContainText('cart-');
+  await shot(page, 'dashboard-workload-dark');
+
+  // Service RED from the services' request metrics.
+  await open(page, '#/dashboards?d=service&range=15m&refresh=5000&var-namespace=shop&var-service=checkout');
+  await expect(page.getByTestId('panel-rate')).toHaveAttribute('data-series', /^[1-9]/, { timeout: 60_000 });
+  await expect(page.getByTestId('panel-duration')).toHaveAttribute('data-series', /^[1-9]/, { timeout: 30_000 });
+  await shot(page, 'dashboard-service-light');
+  check();
+});
+
+test('the Prometheus page says how it was found and lets the user set one', async ({ page }) => {
+  const check = watchForErrors(page);
+  await open(page, '#/prometheus');
+  await expect(page.getByTestId('prometheus-explanation')).toContainText('In use: monitoring/', { timeout: 30_000 });
+  const candidates = page.getByTestId('prometheus-candidate');
+  await expect(candidates.first()).toContainText(/label operated-prometheus=true|well-known name/);
+  // A Service that does not exist is refused with the reason, and the choice stays as it was.
+  await page.getByLabel('Prometheus Service or URL').fill('monitoring/no-such-prometheus:9090');
+  await page.getByRole('button', { name: 'Use', exact: true }).click();
+  await expect(page.getByTestId('prometheus-problem')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('prometheus-explanation')).toContainText('In use: monitoring/');
+  await shot(page, 'prometheus-light');
+  check();
+});
