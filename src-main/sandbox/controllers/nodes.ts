@@ -11,7 +11,7 @@ export const SYNTHETIC_TAINT = 'sandbox.orrery.dev/synthetic';
  *  sandbox/monitoring/scope.ts): every real node, and the first few synthetic nodes of scale mode,
  *  so 100k synthetic pods do not make every scrape a million series. */
 export const MONITORED_LABEL = 'sandbox.orrery.dev/monitored';
-export const MONITORED_SYNTHETIC_NODES = 5;
+export const MONITORED_SYNTHETIC_NODES = 2;
 
 export function nodeObject(name: string, opts: { synthetic?: boolean; zone?: string; monitored?: boolean } = {}): KObject {
   const now = nowTime();

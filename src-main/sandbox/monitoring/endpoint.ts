@@ -39,8 +39,10 @@ export function startMetricsEndpoint(routes: Record<string, () => string>, opts:
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`error: ${String(err)}\n`);
       return;
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
-    res.end(req.method === 'HEAD' ? undefined : body);
+    // One UTF-8 conversion for both the length and the write (answers are megabytes in scale mode).
+    const bytes = Buffer.from(body);
+    res.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': bytes.length });
+    res.end(req.method === 'HEAD' ? undefined : bytes);
   });
   server.keepAliveTimeout = 120_000;
   return new Promise((resolve, reject) => {
