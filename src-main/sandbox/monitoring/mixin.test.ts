@@ -169,6 +169,19 @@ describe.skipIf(!bin)('kubernetes-mixin queries against the sandbox', () => {
     for (const s of net) expect(num(s)).toBeGreaterThan(0);
   });
 
+  test('a node whose kubelet is down is a failed scrape (up == 0), and comes back', { timeout: 60_000 }, async () => {
+    const up = async () => new Map((await query('up{job=~"kubelet|node-exporter"}')).map((s) => [`${s.metric.job}/${s.metric.node ?? s.metric.pod}/${s.metric.metrics_path ?? ''}`, num(s)]));
+    await t.sb.startScenario('node-not-ready');
+    try {
+      await until('node-3 kubelet down', async () => (await query('up{job="kubelet", node="orrery-node-3"} == 0')).length === 2, 30_000, 1000);
+      const states = await up();
+      expect([...states.values()].filter((v) => v === 0)).toHaveLength(3); // kubelet x2 + its node-exporter
+    } finally {
+      await t.sb.stopScenario('node-not-ready');
+    }
+    await until('node-3 back', async () => [...(await up()).values()].every((v) => v === 1), 30_000, 1000);
+  });
+
   test('Prometheus and metrics.k8s.io agree on usage', { timeout: 60_000 }, async () => {
     const memory = async () => {
       const pm = (await t.admin.get('/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods')).items as any[];
