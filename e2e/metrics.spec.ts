@@ -22,12 +22,24 @@ async function open(page: Page, hash: string, theme: 'light' | 'dark' = 'light')
   await page.evaluate((h) => (location.hash = h), hash);
 }
 
+/** Pixels of the chart's canvas drawn in one of its legend's series colors: the lines are there. */
+function seriesPixels(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((chart) => {
+    const canvas = chart.querySelector('canvas')!;
+    const colors = [...chart.querySelectorAll<HTMLElement>('.ts-legend .swatch')].map((s) => getComputedStyle(s).backgroundColor.match(/\d+/g)!.map(Number));
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (colors.some(([r, g, b]) => Math.abs(data[i]! - r!) + Math.abs(data[i + 1]! - g!) + Math.abs(data[i + 2]! - b!) < 30)) n++;
+    return n;
+  });
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/metrics-${name}.png` });
 
 test('the explorer runs a typed query and draws it as a chart', async ({ page }) => {
   test.setTimeout(120_000);
   const check = watchForErrors(page);
-  await open(page, '#/metrics?range=15m');
+  await open(page, '#/metrics?range=5m');
   const editor = page.getByTestId('promql-input');
   await editor.click();
   await page.keyboard.type('sum by (namespace) (rate(http_requests_total[1m]))');
@@ -39,7 +51,9 @@ test('the explorer runs a typed query and draws it as a chart', async ({ page })
   await expect(async () => {
     await page.getByTestId('run-query').click();
     await expect(chart.locator('.ts-legend')).toContainText('namespace="shop"', { timeout: 3000 });
-  }).toPass({ timeout: 60_000 });
+    // Lines, not just the first sample of each series.
+    expect(await seriesPixels(page, 'explorer-chart')).toBeGreaterThan(100);
+  }).toPass({ timeout: 90_000 });
   await expect(chart).toHaveAttribute('data-series', /^[1-9]/);
   await expect(chart).toHaveAttribute('data-rendered-ms', /\d+/);
   await expect(page.getByTestId('result-stats')).toContainText(/\d+ series/);
@@ -58,7 +72,7 @@ test('the explorer runs a typed query and draws it as a chart', async ({ page })
   await expect(page.getByLabel('Query history')).toContainText('sum by (namespace)');
 
   // Dark theme, graph mode again.
-  await open(page, '#/metrics?range=15m&q=sum%20by%20(namespace)%20(rate(http_requests_total%5B1m%5D))', 'dark');
+  await open(page, '#/metrics?range=5m&q=sum%20by%20(namespace)%20(rate(http_requests_total%5B1m%5D))', 'dark');
   await expect(page.getByTestId('explorer-chart')).toHaveAttribute('data-rendered-ms', /\d+/, { timeout: 30_000 });
   await shot(page, 'explorer-dark');
   check();
@@ -116,6 +130,7 @@ test('dashboards render panels with data, with variables filled from the cluster
   await expect(page).toHaveURL(/var-workload=cart/);
   await expect(page.getByTestId('panel-memory')).toHaveAttribute('data-series', /^[1-9]/, { timeout: 60_000 });
   await expect(page.getByTestId('chart-memory').locator('.ts-legend')).toContainText('cart-');
+  await expect.poll(() => seriesPixels(page, 'chart-memory'), { timeout: 60_000 }).toBeGreaterThan(100);
   await shot(page, 'dashboard-workload-dark');
 
   // Service RED from the services' request metrics.

@@ -154,7 +154,8 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
       color,
       // The axis tooltip does not need per-series hit testing.
       silent: true,
-      showSymbol: false,
+      // A line of a few points (a series that just appeared) would be invisible without them.
+      showSymbol: s.points.length / 2 < 30,
       symbol: 'circle',
       symbolSize: 4,
       // Still more points than pixels (a narrow chart): echarts samples the rest the same way.
