@@ -1,18 +1,18 @@
 // A bounded buffer of a view's lines, compact enough for a million of them. A line is its text
-// as UTF-8 bytes in 1 MiB chunks (outside the JS heap: nothing for the garbage collector to
-// trace, no sliced string pinning the socket chunk it came from), plus 31 bytes of typed-array
-// columns: its timestamp as numbers (compact-time.ts; an odd one is kept as bytes before the
-// text), where its bytes are, their length, format, level, flags and which stream it came from. Strings and StoredLine objects are made again on demand (re-filter,
-// export, full text). Sequence numbers are contiguous inside the buffer (every ingested line is
-// stored, matching or not), so a seq maps to its slot with one subtraction. Columns grow on
-// demand, so a small view does not allocate the maximum.
+// as UTF-8 bytes in 1 MiB chunks, deflated once full (chunks.ts), outside the JS heap: nothing
+// for the garbage collector to trace, no sliced string pinning the socket chunk it came from.
+// Beside it, 31 bytes of typed-array columns: its timestamp as numbers (compact-time.ts; an odd
+// one is kept as bytes before the text), where its bytes are, their length, format, level,
+// flags and which stream it came from. Strings and StoredLine objects are made again on demand
+// (re-filter, export, full text). Sequence numbers are contiguous inside the buffer (every
+// ingested line is stored, matching or not), so a seq maps to its slot with one subtraction.
+// Columns grow on demand, so a small view does not allocate the maximum.
 import { LOG_FORMATS, LOG_LEVELS } from '../../contract/log-lines';
 import type { LogLevel } from '../../contract/types';
-import { decodeTime, encodeTime, type CompactTime } from './compact-time';
+import { decodeTime, encodeTime, type CompactTime } from '../../contract/compact-time';
+import { CHUNK, ChunkStore } from './chunks';
 import type { StoredLine, StreamIdentity } from './stored';
 
-/** Bytes per chunk. Chunks are freed as the oldest lines are evicted. */
-const CHUNK = 1 << 20;
 /** Texts longer than this (in UTF-16 units) are kept as strings beside the chunks (rare). */
 const INLINE_MAX_CHARS = 16 * 1024;
 const FIRST_SLOTS = 1024;
@@ -52,10 +52,7 @@ export class LineRing {
 
   private readonly sources: StreamIdentity[] = [];
   private readonly sourceIds = new Map<StreamIdentity, number>();
-  /** chunks[i] holds absolute bytes [(chunkBase + i) * CHUNK, (chunkBase + i + 1) * CHUNK). */
-  private chunks: Buffer[] = [];
-  private chunkBase = 0;
-  private spare: Buffer | undefined;
+  private readonly chunks = new ChunkStore();
   /** Absolute position of the next record. */
   private end = 0;
   /** Texts over INLINE_MAX_CHARS, by seq. */
@@ -77,7 +74,7 @@ export class LineRing {
 
   /** Bytes held in chunks and columns (for tests and diagnostics). */
   get footprint(): number {
-    return (this.chunks.length + (this.spare ? 1 : 0)) * CHUNK + this.slots * 31;
+    return this.chunks.footprint + this.slots * 31;
   }
 
   /**
@@ -105,7 +102,7 @@ export class LineRing {
     const room = 3 * ((numeric ? 0 : ts.length) + (inline ? text.length : 0));
     let at = this.end;
     if ((at % CHUNK) + room > CHUNK) at = Math.ceil(at / CHUNK) * CHUNK;
-    const chunk = this.chunkAt(at);
+    const chunk = this.chunks.writable(at);
     const off = at % CHUNK;
     const tsLen = numeric || ts.length === 0 ? 0 : chunk.write(ts, off, 'utf8');
     let bytes: number;
@@ -116,6 +113,7 @@ export class LineRing {
       this.outside.set(seq, text);
     }
     this.end = at + tsLen + bytes * (inline ? 1 : 0);
+    this.chunks.wrote(at, this.end);
     this.pos[slot] = at;
     if (numeric) {
       this.tsSeconds[slot] = this.time.seconds;
@@ -161,23 +159,9 @@ export class LineRing {
     this.slots = slots;
   }
 
-  private chunkAt(at: number): Buffer {
-    const index = Math.floor(at / CHUNK) - this.chunkBase;
-    if (this.chunks.length === 0) this.chunkBase = Math.floor(at / CHUNK);
-    else if (index < this.chunks.length) return this.chunks[index]!;
-    const chunk = this.spare ?? Buffer.allocUnsafeSlow(CHUNK);
-    this.spare = undefined;
-    this.chunks.push(chunk);
-    return chunk;
-  }
-
-  /** Frees the chunks wholly before the oldest line (one kept as a spare). */
+  /** Frees the chunks wholly before the oldest line. */
   private release() {
-    const oldest = Math.floor(this.pos[this.head]! / CHUNK);
-    while (this.chunkBase < oldest && this.chunks.length > 1) {
-      this.spare = this.chunks.shift();
-      this.chunkBase++;
-    }
+    this.chunks.release(this.pos[this.head]!);
   }
 
   private slot(seq: number): number {
@@ -190,7 +174,7 @@ export class LineRing {
   private textAt(slot: number, seq: number): string {
     if (this.meta[slot]! & OUTSIDE) return this.outside.get(seq)!;
     const at = this.pos[slot]!;
-    const chunk = this.chunks[Math.floor(at / CHUNK) - this.chunkBase]!;
+    const chunk = this.chunks.readable(at);
     const start = (at % CHUNK) + this.tsLen(slot);
     return chunk.toString('utf8', start, start + this.textBytes[slot]!);
   }
@@ -207,7 +191,7 @@ export class LineRing {
     if (n === 0) return '';
     const at = this.pos[slot]!;
     const off = at % CHUNK;
-    return this.chunks[Math.floor(at / CHUNK) - this.chunkBase]!.toString('utf8', off, off + n);
+    return this.chunks.readable(at).toString('utf8', off, off + n);
   }
 
   private lineAt(slot: number, seq: number): StoredLine {
