@@ -110,13 +110,24 @@ export class TailLine {
 export class LogLineDecoder {
   private readonly sources = new Map<number, LogSourceRef>();
 
-  decode(batch: LogLineBatch, out: TailLine[] = []): TailLine[] {
+  /** Takes note of the streams a batch announces (decode does it too). */
+  register(batch: LogLineBatch): void {
     for (const s of batch.sources ?? []) this.sources.set(s.id, s);
+  }
+
+  /** The stream of a source id; throws for one never announced (a protocol error). */
+  source(id: number, seq: number): LogSourceRef {
+    const source = this.sources.get(id);
+    if (!source) throw new Error(`log line ${seq} refers to unknown source ${id}`);
+    return source;
+  }
+
+  decode(batch: LogLineBatch, out: TailLine[] = []): TailLine[] {
+    this.register(batch);
     const cut = new Map(batch.cut ?? []);
     const n = batch.seq.length;
     for (let i = 0; i < n; i++) {
-      const source = this.sources.get(batch.src[i]!);
-      if (!source) throw new Error(`log line ${batch.seq[i]} refers to unknown source ${batch.src[i]}`);
+      const source = this.source(batch.src[i]!, batch.seq[i]!);
       out.push(new TailLine(batch.seq[i]!, batch.ts[i]!, source, LOG_LEVELS[batch.level[i]!], LOG_FORMATS[batch.format[i]!] ?? 'plain', batch.text[i]!, cut.get(i)));
     }
     return out;

@@ -6,6 +6,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ClientError } from '../../../../src-main/contract/client';
 import type { TailLine } from '../../../../src-main/contract/log-lines';
+import type { LineStore } from '../../api/line-store';
 import type { LogLine, LogStreamStatus } from '../../../../src-main/contract/types';
 import { client } from '../../api/client';
 import { useLogTail, type TailRequest } from '../../api/useLogTail';
@@ -128,7 +129,7 @@ export function LogsView() {
       )}
       <StreamsPanel streams={tail.streams} context={context} />
       {tail.dropped > 0 && <div className="muted small">{tail.dropped.toLocaleString()} older lines left the buffer.</div>}
-      <LogList lines={tail.lines} trimmed={tail.trimmed} version={tail.version} needle={filter.text} viewId={viewId} />
+      <LogList lines={tail.lines} length={tail.length} trimmed={tail.trimmed} version={tail.version} needle={filter.text} viewId={viewId} />
     </section>
   );
 }
@@ -245,7 +246,8 @@ const StreamsPanel = memo(function StreamsPanel({ streams, context }: { streams:
   );
 });
 
-function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[]; trimmed: number; version: number; needle?: string; viewId: string }) {
+/** `lines` is updated in place: length, trimmed and version are its state at this render. */
+function LogList({ lines, length, trimmed, version, needle, viewId }: { lines: LineStore; length: number; trimmed: number; version: number; needle?: string; viewId: string }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   const [wrap, setWrap] = useState(false);
@@ -264,35 +266,38 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[
   const [scroll, setScroll] = useState({ top: 0, height: 800, trimmed: 0 });
   const shift = !follow && fixed && trimmed > scroll.trimmed ? (trimmed - scroll.trimmed) * rowHeight : 0;
   // Following, the window is the end of the list whatever the last scroll event said.
-  const top = follow && fixed ? Math.max(0, lines.length * rowHeight - scroll.height) : Math.max(0, scroll.top - shift);
+  const top = follow && fixed ? Math.max(0, length * rowHeight - scroll.height) : Math.max(0, scroll.top - shift);
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
   const virtualizer = useVirtualizer({
-    count: fixed ? 0 : lines.length,
+    count: fixed ? 0 : length,
     // Disabled, it neither observes nor measures the scroll element (no forced layouts).
     enabled: !fixed,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowHeight,
     overscan: 30,
-    getItemKey: (i) => lines[i]?.seq ?? i,
+    getItemKey: (i) => (i < lines.length ? lines.seqAt(i) : i),
   });
-  const overscan = 30;
+  // Following, every update brings rows in at the bottom: rows above the window would be
+  // rendered only to scroll out of it.
+  const overscan = follow ? 3 : 30;
   const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
-  const lastRow = Math.min(lines.length, Math.ceil((top + scroll.height) / rowHeight) + overscan);
+  const lastRow = Math.min(length, Math.ceil((top + scroll.height) / rowHeight) + overscan);
   const items = fixed
-    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: lines[firstRow + k]!.seq, start: (firstRow + k) * rowHeight }))
+    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: lines.seqAt(firstRow + k), start: (firstRow + k) * rowHeight }))
     : virtualizer.getVirtualItems();
-  const totalSize = fixed ? lines.length * rowHeight : virtualizer.getTotalSize();
+  const totalSize = fixed ? length * rowHeight : virtualizer.getTotalSize();
 
   useLayoutEffect(() => {
     if (shift && scroller.current) scroller.current.scrollTop = top;
   }, [shift, top]);
 
-  useEffect(() => {
-    if (!follow || !lines.length) return;
+  // Before paint: the rows just rendered are the ones shown, with one layout for both.
+  useLayoutEffect(() => {
+    if (!follow || !length) return;
     const el = scroller.current;
-    if (fixed && el) el.scrollTop = lines.length * rowHeight;
-    else virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [follow, fixed, version, lines.length, virtualizer]);
+    if (fixed && el) el.scrollTop = length * rowHeight;
+    else virtualizer.scrollToIndex(length - 1, { align: 'end' });
+  }, [follow, fixed, version, length, virtualizer]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -311,7 +316,8 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[
     if (!el) return;
     const top = el.scrollTop;
     const height = el.clientHeight;
-    if (fixed && (top !== scroll.top || height !== scroll.height || trimmed !== scroll.trimmed)) setScroll({ top, height, trimmed });
+    // Following, only the height matters (the window is the end): no render per follow scroll.
+    if (fixed && (follow ? height !== scroll.height : top !== scroll.top || height !== scroll.height || trimmed !== scroll.trimmed)) setScroll({ top, height, trimmed });
     // The content height is known without asking the layout (reading scrollHeight here would
     // force one on every scroll event).
     const total = fixed ? totalSize : el.scrollHeight;
@@ -324,17 +330,26 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[
   const pause = () => {
     if (!follow) return;
     setFollow(false);
-    setPausedAt(trimmed + lines.length);
+    setPausedAt(trimmed + length);
+    const el = scroller.current;
+    if (el) setScroll({ top: el.scrollTop, height: el.clientHeight, trimmed });
   };
   // A user going up pauses following at once, before the next lines scroll the list back down.
   const onWheel = (e: React.WheelEvent) => e.deltaY < 0 && pause();
   const onKeyDown = (e: React.KeyboardEvent) => (e.key === 'PageUp' || e.key === 'ArrowUp' || e.key === 'Home') && pause();
   // On the list itself (not a line): its scrollbar.
   const onPointerDown = (e: React.PointerEvent) => e.target === scroller.current && pause();
-  const newSincePause = follow ? 0 : Math.max(0, trimmed + lines.length - pausedAt);
+  const newSincePause = follow ? 0 : Math.max(0, trimmed + length - pausedAt);
   const jumpTo = (value: string) => {
-    // "15:04:05" compares with the time of day, a full RFC3339 time with the whole timestamp.
-    const index = lines.findIndex((l) => (value.includes('T') ? l.ts >= value : l.ts.slice(11, 19) >= value));
+    // A full RFC3339 time, or a time of day (UTC, as shown) on the newest line's day, or the day
+    // before when that is still to come.
+    let ms = Date.parse(value);
+    if (!value.includes('T') && length > 0) {
+      const newest = lines.line(length - 1).ts;
+      ms = Date.parse(`${newest.slice(0, 10)}T${value}Z`);
+      if (ms > Date.parse(newest)) ms -= 86_400_000;
+    }
+    const index = Number.isNaN(ms) ? -1 : lines.indexAt(ms);
     if (index >= 0) {
       setFollow(false);
       if (fixed && scroller.current) scroller.current.scrollTop = index * rowHeight;
@@ -354,7 +369,7 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[
           Jump to time <input aria-label="Jump to time" placeholder="15:04:05" size={10} onKeyDown={(e) => e.key === 'Enter' && jumpTo((e.target as HTMLInputElement).value)} />
         </label>
         <span className="muted" data-testid="line-count">
-          {lines.length.toLocaleString()} lines
+          {length.toLocaleString()} lines
         </span>
         {!follow && newSincePause > 0 && (
           <button className="primary" onClick={() => setFollow(true)} data-testid="resume">
@@ -365,7 +380,7 @@ function LogList({ lines, trimmed, version, needle, viewId }: { lines: TailLine[
       <div ref={scroller} className={`log-list ${wrap ? 'wrap' : ''}`} onScroll={onScroll} onWheel={onWheel} onKeyDown={onKeyDown} onPointerDown={onPointerDown} tabIndex={0} data-testid="log-lines" role="log">
         <div style={{ height: totalSize, position: 'relative' }}>
           {items.map((item) => {
-            const line = lines[item.index]!;
+            const line = lines.line(item.index);
             const open = expanded.has(line.seq);
             return (
               <LogRow

@@ -1,7 +1,7 @@
 // Kubelet timestamps (RFC3339Nano in UTC, trailing zeros of the fraction trimmed, as served) as
-// two numbers and a digit count, so the ring buffer keeps 13 bytes instead of 30 per line and
-// gives the same text back. Anything else (another offset, a leap second, no timestamp) is not
-// encoded: the caller keeps the text.
+// two numbers and a digit count: the backend's ring buffer keeps 13 bytes instead of 30 per line
+// and gives the same text back; the renderer orders lines by them. Anything else (another offset,
+// a leap second, no timestamp) is not encoded: the caller keeps the text.
 
 export interface CompactTime {
   /** Seconds since the epoch. */

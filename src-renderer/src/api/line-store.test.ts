@@ -1,0 +1,102 @@
+// The renderer's line store: time order across batches (a late stream's history lands in place,
+// equal times keep delivery order), lines given back whole, bounded with 5% steps, time lookup.
+import { describe, expect, it } from 'vitest';
+import { formatCode, levelCode, LogLineDecoder, type LogLineBatch } from '../../../src-main/contract/log-lines';
+import type { LogLevel } from '../../../src-main/contract/types';
+import { LineStore } from './line-store';
+
+const sources = [
+  { id: 0, namespace: 'n', pod: 'p', container: 'c' },
+  { id: 1, context: 'east', namespace: 'n', pod: 'q', container: 'c' },
+];
+
+function batch(lines: Array<{ seq: number; ts: string; text?: string; src?: number; level?: LogLevel }>, cut?: Array<[number, number]>): LogLineBatch {
+  return {
+    sources,
+    seq: lines.map((l) => l.seq),
+    ts: lines.map((l) => l.ts),
+    src: lines.map((l) => l.src ?? 0),
+    level: lines.map((l) => levelCode(l.level)),
+    format: lines.map((l) => formatCode(l.text?.startsWith('{') ? 'json' : 'plain')),
+    text: lines.map((l) => l.text ?? `line ${l.seq}`),
+    ...(cut ? { cut } : {}),
+  };
+}
+
+const put = (s: LineStore, b: LogLineBatch) => {
+  s.add(b);
+  s.commit();
+};
+const seqs = (s: LineStore) => Array.from({ length: s.length }, (_, i) => s.seqAt(i));
+
+describe('LineStore', () => {
+  it('appends ordered batches and merges a late stream history into place', () => {
+    const s = new LineStore(new LogLineDecoder(), 100);
+    put(s, batch([{ seq: 1, ts: '2024-01-02T15:00:01Z' }, { seq: 2, ts: '2024-01-02T15:00:03Z' }]));
+    put(s, batch([{ seq: 3, ts: '2024-01-02T15:00:04Z' }]));
+    put(s, batch([{ seq: 5, ts: '2024-01-02T15:00:02.5Z', src: 1 }, { seq: 4, ts: '2024-01-02T15:00:00Z', src: 1 }]));
+    expect(seqs(s)).toEqual([4, 1, 5, 2, 3]);
+  });
+
+  it('keeps delivery order for equal timestamps and matches a full sort (fuzz)', () => {
+    let seed = 3;
+    const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const s = new LineStore(new LogLineDecoder(), 100_000);
+    const all: Array<{ seq: number; ms: number; ns: number }> = [];
+    let seq = 0;
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 1 + rnd(40) }, () => {
+        const frac = String(rnd(1_000_000_000)).padStart(9, '0').slice(0, rnd(10)).replace(/0+$/, '');
+        const sec = rnd(60);
+        all.push({ seq: ++seq, ms: sec, ns: Number((frac || '0').padEnd(9, '0')) });
+        return { seq, ts: `2024-01-02T15:00:${String(sec).padStart(2, '0')}${frac ? `.${frac}` : ''}Z` };
+      });
+      s.add(batch(lines));
+      // Several batches per commit, as several frames arrive between two animation frames.
+      if (round % 3 === 2) s.commit();
+    }
+    s.commit();
+    const expected = [...all].sort((a, b) => a.ms - b.ms || a.ns - b.ns || a.seq - b.seq).map((l) => l.seq);
+    expect(seqs(s)).toEqual(expected);
+  });
+
+  it('gives each line back whole, the same object while shown, odd timestamps as sent', () => {
+    const s = new LineStore(new LogLineDecoder(), 100);
+    const json = '{"level":"warn","msg":"slow","trace_id":"t1"}';
+    put(
+      s,
+      batch(
+        [
+          { seq: 1, ts: '2024-01-02T15:00:01.120000001Z', text: json, level: 'warn', src: 1 },
+          { seq: 2, ts: '2024-01-02T16:00:01+01:00', text: 'é✓ plain' },
+          { seq: 3, ts: '', text: 'x'.repeat(20) },
+        ],
+        [[2, 90_000]],
+      ),
+    );
+    // 16:00:01+01:00 is 15:00:01Z: before 15:00:01.12Z.
+    expect(seqs(s)).toEqual([2, 1, 3]);
+    const a = s.line(1);
+    expect(a).toMatchObject({ seq: 1, ts: '2024-01-02T15:00:01.120000001Z', text: json, level: 'warn', format: 'json', context: 'east', pod: 'q', msg: 'slow', traceId: 't1', truncated: false });
+    expect(s.line(1)).toBe(a);
+    expect(s.line(0)).toMatchObject({ seq: 2, ts: '2024-01-02T16:00:01+01:00', text: 'é✓ plain', level: undefined });
+    // No timestamp: placed with the newest line seen so far, in delivery order.
+    expect(s.line(2)).toMatchObject({ seq: 3, ts: '', truncated: true, cutBytes: 90_000 });
+  });
+
+  it('lets go of the oldest lines in 5% steps, counting them, and finds lines by time', () => {
+    const s = new LineStore(new LogLineDecoder(), 1000);
+    const ts = (i: number) => new Date(Date.UTC(2024, 0, 2) + i * 10).toISOString();
+    for (let b = 0; b < 30; b++) put(s, batch(Array.from({ length: 50 }, (_, k) => ({ seq: b * 50 + k + 1, ts: ts(b * 50 + k) }))));
+    expect(s.trim()).toBe(1500 - 1000 + 50);
+    expect([s.length, s.trimmed, s.seqAt(0)]).toEqual([950, 550, 551]);
+    expect(s.trim()).toBe(0);
+    expect(s.line(0).text).toBe('line 551');
+    expect(s.line(949).text).toBe('line 1500');
+    expect(s.indexAt(Date.parse(ts(700)))).toBe(700 - 550);
+    expect(s.indexAt(Date.parse(ts(700)) - 5)).toBe(700 - 550);
+    expect(s.indexAt(Date.parse(ts(5000)))).toBe(-1);
+    s.clear();
+    expect([s.length, s.trimmed]).toEqual([0, 0]);
+  });
+});
