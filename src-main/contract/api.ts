@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { procedure, stream } from './define';
 import { TOPOLOGY_KINDS, type TopologyFrame } from './topology-types';
+import { TRAFFIC_SOURCES, TRAFFIC_WINDOWS, type ServiceGraph, type ServiceGraphHistory } from './servicegraph-types';
 import type { AppInfo, ClusterConnection, ContextsSnapshot, KindInfo, MetricFamily, ObjectDetail, ResourceWindowFrame, ActionPermission, ActionResult, ClusterOverview, LogFrame, LogFilterResult, LogLine, LogExportChunk } from './types';
 import { metricsApi } from './metrics-api';
 
@@ -41,6 +42,22 @@ export const logFilterSchema = z
     containers: z.array(z.string().min(1).max(253)).max(1000).optional(),
     /** Case-insensitive substring of the message (or whole line). */
     text: z.string().max(1000).optional(),
+  })
+  .strict();
+
+const thresholdPct = z.number().min(0).max(100);
+const serviceGraphInput = z
+  .object({
+    context: contextName,
+    /** Edges touching these namespaces; absent or empty: all. */
+    namespaces: z.array(namespaceName).max(100).optional(),
+    mode: z.enum(['workloads', 'services']).default('workloads'),
+    window: z.enum(TRAFFIC_WINDOWS).default('5m'),
+    /** Unix seconds (default: now). */
+    time: z.number().min(0).max(1e11).optional(),
+    source: z.enum(TRAFFIC_SOURCES).optional(),
+    /** Error-rate thresholds in percent (default Kiali's: 0/10 for 5xx, 10/20 for 4xx). */
+    thresholds: z.object({ degraded5xx: thresholdPct, failing5xx: thresholdPct, degraded4xx: thresholdPct, failing4xx: thresholdPct }).strict().optional(),
   })
   .strict();
 
@@ -196,6 +213,14 @@ export const api = {
         maxNodes: z.number().int().min(10).max(20_000).default(5000),
       })
       .strict(),
+  ),
+  /** Who talks to whom, from request metrics in the context's Prometheus (Istio, Linkerd or
+   *  span-derived, detected unless `source` is given): workloads or services with request rate,
+   *  5xx and 4xx rates, p95 latency and health by the thresholds, for the window ending at `time`. */
+  'servicegraph.graph': procedure<ServiceGraph>()(serviceGraphInput),
+  /** The same rates at every `step` over the last `rangeS` seconds, for the replay slider. */
+  'servicegraph.history': procedure<ServiceGraphHistory>()(
+    serviceGraphInput.extend({ rangeS: z.number().int().min(60).max(86_400).default(3600), step: z.number().int().min(5).max(3600).default(30) }).strict(),
   ),
   /** Orrery's own metrics (process and protocol counters), as the Diagnostics page shows them. */
   'diagnostics.metrics': procedure<MetricFamily[]>()(noInput),

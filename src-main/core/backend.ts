@@ -16,6 +16,7 @@ import { Discovery } from './kube/discovery';
 import { ContractError } from '../contract/errors';
 import { LogViews } from './logs/views';
 import { streamTopology } from './topology/stream';
+import { serviceGraphHandlers } from './topology/traffic/handlers';
 import type { Telemetry } from './telemetry/telemetry';
 import { createMetrics, type MetricsDeps } from './metrics/handlers';
 import { Settings } from './settings';
@@ -66,6 +67,8 @@ export function createBackend(options: BackendOptions): Backend {
     ...(options.metrics?.prometheus ? { prometheus: options.metrics.prometheus } : {}),
     resource: { ...options.metrics?.resource, namespaceOf: async (context) => summarizeContexts(await kubeconfig.current()).contexts.find((c) => c.name === context)?.namespace },
   });
+
+  const serviceGraph = serviceGraphHandlers(caches, metrics.prometheuses);
 
   const handlers: Handlers<Api> = {
     'app.info': () => info,
@@ -123,6 +126,8 @@ export function createBackend(options: BackendOptions): Backend {
     'logs.export': ({ viewId, format }, sink) => logs.export(viewId, format, sink),
     ...metrics.handlers,
     'topology.graph': (input, sink) => streamTopology(caches, input, sink),
+    'servicegraph.graph': (input, { signal }) => serviceGraph.graph(input, signal),
+    'servicegraph.history': (input, { signal }) => serviceGraph.history(input, signal),
   };
 
   return {

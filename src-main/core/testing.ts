@@ -21,18 +21,30 @@ export async function startBackendOnSandbox(opts: { server?: ApiServerOptions; s
   const h = await startHarness(opts.server);
   seedShop(h.server.store);
   opts.seed?.(h);
-  const backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths: [h.kubeconfig], telemetry: createTelemetry(), ...opts.backend });
-  const pair = memoryTransportPair();
-  serveConnection(pair.server, api, backend.handlers);
-  const client = new ContractClient<Api>(async () => pair.client);
+  const { backend, client, stop } = connectBackend([h.kubeconfig], opts.backend);
   return {
     h,
     backend,
     client,
     async stop() {
+      stop();
+      await h.server.stop();
+    },
+  };
+}
+
+/** The backend on any kubeconfig (e.g. a whole sandbox's), behind the real contract client. */
+export function connectBackend(kubeconfigPaths: string[], opts: Partial<Pick<BackendOptions, 'metrics' | 'dataDir'>> = {}): { backend: Backend; client: ContractClient<Api>; stop(): void } {
+  const backend = createBackend({ host: 'server', version: 'test', kubeconfigPaths, telemetry: createTelemetry(), ...opts });
+  const pair = memoryTransportPair();
+  serveConnection(pair.server, api, backend.handlers);
+  const client = new ContractClient<Api>(async () => pair.client);
+  return {
+    backend,
+    client,
+    stop() {
       client.dispose();
       backend.dispose();
-      await h.server.stop();
     },
   };
 }
