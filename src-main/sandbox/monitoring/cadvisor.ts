@@ -85,6 +85,7 @@ interface Cgroup {
   spec?: { cpuLimitCores: number; cpuRequestCores: number; memoryLimitBytes: number };
 }
 
+/** One node's cAdvisor: the state it keeps (pod cgroup and CFS counters) is that node's. */
 export class CadvisorExporter {
   private readonly cfs = new Map<string, CfsState>();
   private readonly podCgroups = new Map<string, PodCgroupState>();

@@ -67,6 +67,8 @@ interface NodeEndpoints {
   kubelet: MetricsEndpoint;
   nodeExporter: MetricsEndpoint;
   nodeExporterUsage: ServedContainer;
+  /** Per node: it keeps the counters of that node's cgroups between scrapes. */
+  cadvisor: CadvisorExporter;
 }
 
 const MiB = 1024 * 1024;
@@ -76,7 +78,6 @@ class MonitoringStack {
   private readonly measured = new MeasuredPodSet();
   private readonly stats: PodStats;
   private readonly ledger: NodeLedger;
-  private readonly cadvisor = new CadvisorExporter();
   private readonly nodes = new Map<string, NodeEndpoints>();
   private readonly pending = new Map<string, Promise<void>>();
   private readonly unwatch: (() => void)[] = [];
@@ -153,11 +154,11 @@ class MonitoringStack {
     return text;
   }
 
-  private cadvisorText(name: string): string {
+  private cadvisorText(name: string, cadvisor: CadvisorExporter): string {
     const node = this.o.store.get('nodes', undefined, name);
     if (!node) return '';
     const pods = this.samples(name);
-    const text = this.cadvisor.text(node, pods, this.ledger.sample(node, pods));
+    const text = cadvisor.text(node, pods, this.ledger.sample(node, pods));
     this.servedBytes += text.length;
     return text;
   }
@@ -200,8 +201,9 @@ class MonitoringStack {
       const reachable = () => !this.o.kubelet.down.has(name);
       // An idle node-exporter: ~0.5 millicore, ~14 MiB.
       const usage = new ServedContainer(0.0005, () => 14 * MiB);
+      const cadvisor = new CadvisorExporter();
       const [kubelet, nodeExporter] = await Promise.all([
-        startMetricsEndpoint({ '/metrics': () => this.kubeletText(name), '/metrics/cadvisor': () => this.cadvisorText(name), '/healthz': () => 'ok' }, { reachable }),
+        startMetricsEndpoint({ '/metrics': () => this.kubeletText(name), '/metrics/cadvisor': () => this.cadvisorText(name, cadvisor), '/healthz': () => 'ok' }, { reachable }),
         startMetricsEndpoint({ '/metrics': () => this.nodeExporterText(name), '/': () => 'Node Exporter' }, { reachable, serve: (n, work) => usage.serve(n, work) }),
       ]);
       if (this.stopped || !this.scope.covers(name)) {
@@ -209,7 +211,7 @@ class MonitoringStack {
         void nodeExporter.close();
         return;
       }
-      this.nodes.set(name, { kubelet, nodeExporter, nodeExporterUsage: usage });
+      this.nodes.set(name, { kubelet, nodeExporter, nodeExporterUsage: usage, cadvisor });
     })().finally(() => this.pending.delete(name));
     this.pending.set(name, p);
     return p;

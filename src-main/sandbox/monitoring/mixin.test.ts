@@ -169,6 +169,19 @@ describe.skipIf(!bin)('kubernetes-mixin queries against the sandbox', () => {
     for (const s of net) expect(num(s)).toBeGreaterThan(0);
   });
 
+  test('counters only grow between scrapes: pod cgroups, CFS periods, nodes, interfaces', async () => {
+    for (const q of [
+      `sum(resets(container_cpu_usage_seconds_total{${CADVISOR}}[5m]))`,
+      `sum(resets(container_cpu_cfs_periods_total{${CADVISOR}}[5m])) + sum(resets(container_cpu_cfs_throttled_periods_total{${CADVISOR}}[5m]))`,
+      `sum(resets(container_network_receive_bytes_total{${CADVISOR}}[5m])) + sum(resets(container_network_transmit_packets_total{${CADVISOR}}[5m]))`,
+      'sum(resets(node_cpu_seconds_total{job="node-exporter"}[5m])) + sum(resets(node_network_receive_bytes_total{job="node-exporter"}[5m]))',
+    ]) {
+      const r = await query(q);
+      expect(r.length, q).toBe(1);
+      expect(num(r[0]!), q).toBe(0);
+    }
+  });
+
   test('a node whose kubelet is down is a failed scrape (up == 0), and comes back', { timeout: 60_000 }, async () => {
     const up = async () => new Map((await query('up{job=~"kubelet|node-exporter"}')).map((s) => [`${s.metric.job}/${s.metric.node ?? s.metric.pod}/${s.metric.metrics_path ?? ''}`, num(s)]));
     await t.sb.startScenario('node-not-ready');
