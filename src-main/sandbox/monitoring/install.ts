@@ -11,7 +11,7 @@
 // controllers for them), and recreated if deleted while their owner exists.
 import type { KObject, Store } from '../apiserver/store';
 import { EXTERNAL_ANNOTATION } from '../controllers/kubelet';
-import { ownerRef, safeEncode, fnv32a } from '../controllers/util';
+import { fnv32a, ownerRef, randomHex, safeEncode } from '../controllers/util';
 import { MONITORED_LABEL } from './scope';
 import { KSM_VERSION } from './kube-state-metrics';
 import { NODE_EXPORTER_VERSION } from './node-exporter';
@@ -213,7 +213,7 @@ export function ensureNodeExporterPod(store: Store, ds: KObject, node: string): 
   const existing = store.list('pods', { namespace: NS, labelSelector: 'app.kubernetes.io/name=prometheus-node-exporter', fieldSelector: `spec.nodeName=${node}` }).items.find((p) => !p.metadata.deletionTimestamp);
   if (existing) return existing.metadata.name!;
   const tpl = ds.spec.template;
-  const name = `${NODE_EXPORTER}-${safeEncode(String(Math.random())).slice(0, 5)}`;
+  const name = `${NODE_EXPORTER}-${safeEncode(randomHex(5))}`;
   store.create('pods', {
     apiVersion: 'v1',
     kind: 'Pod',
