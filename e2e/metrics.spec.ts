@@ -155,3 +155,17 @@ test('the Prometheus page says how it was found and lets the user set one', asyn
   await shot(page, 'prometheus-light');
   check();
 });
+
+test("a pod's page charts its usage from metrics.k8s.io against its request and limit", async ({ page }) => {
+  const check = watchForErrors(page);
+  await open(page, '#/resources?kind=pods&ns=shop');
+  const row = page.locator('.rtable-row', { hasText: 'cart-' }).first();
+  await expect(row).toBeVisible({ timeout: 30_000 });
+  await row.click();
+  const usage = page.getByTestId('resource-usage');
+  await expect(usage).toHaveAttribute('data-state', 'ok', { timeout: 60_000 });
+  await expect(page.getByTestId('usage-cpu').locator('.ts-legend')).toContainText('requests');
+  await expect(page.getByTestId('usage-memory').locator('.ts-legend')).toContainText('limits');
+  await shot(page, 'pod-usage-light');
+  check();
+});

@@ -51,8 +51,14 @@ export function ResourceUsage({ context, target }: { context: string; target: Us
       {usage.loaded && (
         <>
           <div className="usage-charts">
-            <TimeSeriesChart testId="usage-cpu" series={usageSeries(usage, 'cpu', start, now)} unit="cores" start={start} end={now} height={150} />
-            <TimeSeriesChart testId="usage-memory" series={usageSeries(usage, 'memory', start, now)} unit="bytes" start={start} end={now} height={150} />
+            <div className="usage-chart">
+              <h3>CPU</h3>
+              <TimeSeriesChart testId="usage-cpu" series={usageSeries(usage, 'cpu', start, now)} unit="cores" start={start} end={now} height={150} />
+            </div>
+            <div className="usage-chart">
+              <h3>Memory (working set)</h3>
+              <TimeSeriesChart testId="usage-memory" series={usageSeries(usage, 'memory', start, now)} unit="bytes" start={start} end={now} height={150} />
+            </div>
           </div>
           {status?.resolutionS !== undefined && (
             <div className="muted small">

@@ -1,7 +1,7 @@
 // The state of a metrics.usage stream: the history frame, then points appended (or replacing the
 // last slot while it fills), spec and status updates. Columns stay columns; charts read them.
 import type { ResourceMetricsStatus, ResourceSpec, UsageFrame, UsagePoints } from '../../../../src-main/contract/metrics-types';
-import type { ChartSeries } from './charts/series';
+import type { ChartSeries, Reference } from './charts/series';
 
 export interface UsageState {
   points: UsagePoints;
@@ -43,8 +43,8 @@ function column(name: string, t: number[], values: Array<number | null>): ChartS
   return { key: name, name, labels: {}, points };
 }
 
-function flat(name: string, start: number, end: number, value: number | undefined): ChartSeries[] {
-  return value === undefined ? [] : [{ key: name, name, labels: {}, points: Float64Array.from([start, value, end, value]) }];
+function flat(name: string, reference: Reference, start: number, end: number, value: number | undefined): ChartSeries[] {
+  return value === undefined ? [] : [{ key: name, name, labels: {}, points: Float64Array.from([start, value, end, value]), reference }];
 }
 
 /** CPU or memory usage with the target's request, limit and (nodes, cluster) allocatable as lines. */
@@ -52,8 +52,8 @@ export function usageSeries(state: UsageState, resource: 'cpu' | 'memory', start
   const spec = state.spec;
   return [
     column('usage', state.points.t, state.points[resource]),
-    ...flat('requests', start, end, spec?.requests[resource]),
-    ...flat('limits', start, end, spec?.limits[resource]),
-    ...flat('allocatable', start, end, spec?.allocatable?.[resource]),
+    ...flat('requests', 'request', start, end, spec?.requests[resource]),
+    ...flat('limits', 'limit', start, end, spec?.limits[resource]),
+    ...flat('allocatable', 'capacity', start, end, spec?.allocatable?.[resource]),
   ];
 }

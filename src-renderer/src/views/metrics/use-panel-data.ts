@@ -45,7 +45,7 @@ export function usePanelData(api: PromApi | undefined, o: { scope: string; panel
         const q = panel.queries[i]!;
         if (r.status === 'rejected') return failures.push({ expr: exprs[i]!, failure: toFailure(r.reason, exprs[i]!) });
         warnings.push(...(r.value.warnings ?? []));
-        series.push(...toChartSeries(r.value.series, { stepS: r.value.step, legend: q.legend }));
+        series.push(...toChartSeries(r.value.series, { stepS: r.value.step, legend: q.legend, reference: q.reference }));
       });
       if (failures.length === settled.length) throw failures[0]!.failure;
       return { series, start, end, stepS, failures, warnings, arrivedAt };

@@ -2,9 +2,8 @@
 // (shift-click shows only that one). Colors come from the series' labels, so they do not move
 // when the data refreshes; hidden series stay hidden across refreshes for the same reason.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { assignColors } from './colors';
 import { ChartController } from './chart-controller';
-import type { Annotation } from './chart-options';
+import { seriesColors, type Annotation } from './chart-options';
 import { useChartTheme } from './chart-theme';
 import { lastValue, type ChartSeries } from './series';
 import { formatValue, type Unit } from './units';
@@ -65,8 +64,8 @@ export function TimeSeriesChart({ series, unit, start, end, stacked, annotations
     });
 
   const legendRows = useMemo(() => {
-    const colors = assignColors(series.map((s) => s.key), theme.mode);
-    return series.map((s) => ({ key: s.key, name: s.name, last: lastValue(s), color: colors.get(s.key)! }));
+    const colors = seriesColors(series, theme.mode);
+    return series.map((s) => ({ key: s.key, name: s.name, last: lastValue(s), color: colors.get(s.key)!, reference: !!s.reference }));
   }, [series, theme.mode]);
 
   return (
@@ -77,7 +76,7 @@ export function TimeSeriesChart({ series, unit, start, end, stacked, annotations
           {legendRows.map((row) => (
             <li key={row.key} className={hidden.has(row.key) ? 'off' : undefined}>
               <button type="button" className="ts-legend-item" title={`${row.name}\nClick: show/hide · Shift-click: only this`} aria-pressed={!hidden.has(row.key)} onClick={(e) => toggle(row.key, e.shiftKey || e.metaKey || e.ctrlKey)}>
-                <span className="swatch" style={{ background: row.color }} />
+                <span className={row.reference ? 'swatch dashed' : 'swatch'} style={{ background: row.color }} />
                 <span className="ts-legend-name">{row.name}</span>
                 <span className="ts-legend-value">{formatValue(row.last, unit)}</span>
               </button>

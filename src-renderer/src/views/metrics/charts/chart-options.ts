@@ -1,6 +1,6 @@
 // Turns series, a unit and the theme into one echarts option. Pure: the same inputs give the
 // same option, so a refresh with new data keeps colors, hidden series and axes as they were.
-import { assignColors } from './colors';
+import { assignColors, referenceColors } from './colors';
 import { lttb } from './lttb';
 import type { ChartOption, LineSeriesOption } from './echarts';
 import type { ChartSeries } from './series';
@@ -136,12 +136,19 @@ function annotationSeries(list: Annotation[], theme: ChartTheme): LineSeriesOpti
   };
 }
 
+/** Each series' color: references their fixed one, the rest from their labels (assignColors). */
+export function seriesColors(series: ChartSeries[], mode: 'light' | 'dark'): Map<string, string> {
+  const colors = assignColors(series.filter((s) => !s.reference).map((s) => s.key), mode);
+  for (const s of series) if (s.reference) colors.set(s.key, referenceColors[mode][s.reference]);
+  return colors;
+}
+
 export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme): ChartOption {
   const visible = series.filter((s) => !hidden.has(s.key));
   const cap = pointsPerSeries(visible.length, config.widthPx ?? 1000);
   const points = visible.reduce((n, s) => n + Math.min(cap, s.points.length / 2), 0);
   // Colors over all series, hidden ones too: hiding one never recolors the others.
-  const colors = assignColors(series.map((s) => s.key), theme.mode);
+  const colors = seriesColors(series, theme.mode);
   const lines: LineSeriesOption[] = visible.map((s) => {
     const color = colors.get(s.key)!;
     return {
@@ -155,15 +162,15 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
       // The axis tooltip does not need per-series hit testing.
       silent: true,
       // A line of a few points (a series that just appeared) would be invisible without them.
-      showSymbol: s.points.length / 2 < 30,
+      showSymbol: !s.reference && s.points.length / 2 < 30,
       symbol: 'circle',
       symbolSize: 4,
       // Still more points than pixels (a narrow chart): echarts samples the rest the same way.
       sampling: 'lttb',
       connectNulls: false,
-      lineStyle: { width: 1.25 },
+      lineStyle: s.reference ? { width: 1, type: 'dashed' } : { width: 1.25 },
       emphasis: { disabled: true },
-      ...(config.stacked ? { stack: 'total', areaStyle: { opacity: 0.35 } } : {}),
+      ...(config.stacked && !s.reference ? { stack: 'total', areaStyle: { opacity: 0.35 } } : {}),
     };
   });
   if (config.annotations?.length) lines.push(annotationSeries(config.annotations, theme));

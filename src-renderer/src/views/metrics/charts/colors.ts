@@ -50,3 +50,9 @@ export function assignColors(keys: string[], theme: 'light' | 'dark'): Map<strin
   }
   return out;
 }
+
+/** Fixed colors of reference lines, the same in every chart. */
+export const referenceColors = {
+  light: { request: '#d97706', limit: '#dc2626', capacity: '#6b7280' },
+  dark: { request: '#fbbf24', limit: '#f87171', capacity: '#9ca3af' },
+} as const;

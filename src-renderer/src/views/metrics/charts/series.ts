@@ -13,7 +13,11 @@ export interface ChartSeries {
   /** Interleaved ms, value, ms, value…; a NaN value marks a gap. A typed array, because echarts
    *  reads it without copying per point and the garbage collector sees one object, not 1,000. */
   points: Float64Array;
+  /** A bound drawn for comparison (a request, a limit, a capacity): dashed, in a fixed color. */
+  reference?: Reference;
 }
+
+export type Reference = 'request' | 'limit' | 'capacity';
 
 /** "{{pod}} {{container}}" style template; missing labels read as empty. */
 export function legendName(labels: Record<string, string>, template?: string): string {
@@ -32,7 +36,7 @@ export function legendName(labels: Record<string, string>, template?: string): s
  * a gap. Where two samples are further apart than 1.5 steps, a gap is put between them so the
  * line breaks (a pod that was gone for a while, a scrape that failed).
  */
-export function toChartSeries(matrix: PromSeries[], opts: { stepS?: number; legend?: string } = {}): ChartSeries[] {
+export function toChartSeries(matrix: PromSeries[], opts: { stepS?: number; legend?: string; reference?: Reference } = {}): ChartSeries[] {
   const gapMs = opts.stepS ? opts.stepS * 1500 : Infinity;
   return matrix.map((s) => {
     const ts = s.t;
@@ -57,7 +61,7 @@ export function toChartSeries(matrix: PromSeries[], opts: { stepS?: number; lege
     // A panel's queries may each give one label-less series ("requests", "limits"): the legend
     // template is part of the identity, so they do not share a key or a color.
     const key = opts.legend ? `${opts.legend}${seriesKey(s.metric)}` : seriesKey(s.metric);
-    return { key, name: legendName(s.metric, opts.legend), labels: s.metric, points };
+    return { key, name: legendName(s.metric, opts.legend), labels: s.metric, points, ...(opts.reference ? { reference: opts.reference } : {}) };
   });
 }
 

@@ -14,7 +14,7 @@ export const namespaceDashboard: Dashboard = {
       unit: 'cores',
       queries: [
         { expr: `sum by (pod) (rate(container_cpu_usage_seconds_total{namespace=~"$namespace", ${containers}}[$__rate_interval]))`, legend: '{{pod}}' },
-        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", resource="cpu"})', legend: 'requests' },
+        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", resource="cpu"})', legend: 'requests', reference: 'request' },
       ],
     },
     {
@@ -23,7 +23,7 @@ export const namespaceDashboard: Dashboard = {
       unit: 'bytes',
       queries: [
         { expr: `sum by (pod) (container_memory_working_set_bytes{namespace=~"$namespace", ${containers}})`, legend: '{{pod}}' },
-        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", resource="memory"})', legend: 'requests' },
+        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", resource="memory"})', legend: 'requests', reference: 'request' },
       ],
     },
     { id: 'net-rx', title: 'Network received by pod', unit: 'bytes/s', queries: [{ expr: 'sum by (pod) (rate(container_network_receive_bytes_total{namespace=~"$namespace"}[$__rate_interval]))', legend: '{{pod}}' }] },

@@ -13,7 +13,7 @@ export const nodeDashboard: Dashboard = {
       unit: 'cores',
       queries: [
         { expr: `sum(rate(node_cpu_seconds_total{mode!="idle", mode!="iowait", mode!="steal"}[$__rate_interval]) ${onNode})`, legend: 'busy' },
-        { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="cpu"})', legend: 'allocatable' },
+        { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="cpu"})', legend: 'allocatable', reference: 'capacity' },
       ],
     },
     {
@@ -22,7 +22,7 @@ export const nodeDashboard: Dashboard = {
       unit: 'bytes',
       queries: [
         { expr: `sum((node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes) ${onNode})`, legend: 'used' },
-        { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="memory"})', legend: 'allocatable' },
+        { expr: 'sum(kube_node_status_allocatable{node=~"$node", resource="memory"})', legend: 'allocatable', reference: 'capacity' },
       ],
     },
     { id: 'pod-cpu', title: 'CPU by pod', unit: 'cores', stacked: true, queries: [{ expr: `sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{node=~"$node", ${containers}}[$__rate_interval]))`, legend: '{{namespace}}/{{pod}}' }] },

@@ -17,8 +17,8 @@ export const podDashboard: Dashboard = {
       unit: 'cores',
       queries: [
         { expr: `sum by (container) (rate(container_cpu_usage_seconds_total{namespace=~"$namespace", pod=~"$pod", ${containers}}[$__rate_interval]))`, legend: '{{container}}' },
-        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", pod=~"$pod", resource="cpu"})', legend: 'requests' },
-        { expr: 'sum(kube_pod_container_resource_limits{namespace=~"$namespace", pod=~"$pod", resource="cpu"})', legend: 'limits' },
+        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", pod=~"$pod", resource="cpu"})', legend: 'requests', reference: 'request' },
+        { expr: 'sum(kube_pod_container_resource_limits{namespace=~"$namespace", pod=~"$pod", resource="cpu"})', legend: 'limits', reference: 'limit' },
       ],
     },
     {
@@ -27,8 +27,8 @@ export const podDashboard: Dashboard = {
       unit: 'bytes',
       queries: [
         { expr: `sum by (container) (container_memory_working_set_bytes{namespace=~"$namespace", pod=~"$pod", ${containers}})`, legend: '{{container}}' },
-        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", pod=~"$pod", resource="memory"})', legend: 'requests' },
-        { expr: 'sum(kube_pod_container_resource_limits{namespace=~"$namespace", pod=~"$pod", resource="memory"})', legend: 'limits' },
+        { expr: 'sum(kube_pod_container_resource_requests{namespace=~"$namespace", pod=~"$pod", resource="memory"})', legend: 'requests', reference: 'request' },
+        { expr: 'sum(kube_pod_container_resource_limits{namespace=~"$namespace", pod=~"$pod", resource="memory"})', legend: 'limits', reference: 'limit' },
       ],
     },
     {

@@ -1,6 +1,7 @@
 // Dashboards are data: a typed definition per dashboard (one file each, listed in index.ts).
 // Queries use $variables, filled from the cluster (watch cache) or from Prometheus label values,
 // and $__rate_interval, chosen from the step as Grafana does.
+import type { Reference } from '../charts/series';
 import type { Unit } from '../charts/units';
 
 export type VariableSource =
@@ -23,6 +24,8 @@ export interface PanelQuery {
   expr: string;
   /** Legend template, e.g. "{{pod}}"; a fixed text names a single-series query ("limit"). */
   legend?: string;
+  /** Drawn as a bound to compare with (dashed, fixed color), not as usage. */
+  reference?: Reference;
 }
 
 export interface Panel {
