@@ -2,8 +2,10 @@
 // the server host (out/main/server.js, its own process) and the pods view in headless Chromium.
 // - the floor: a minimal client listing the same pods in pages of 500 over HTTPS (JSON.parse,
 //   nothing kept), measured in the same run; Orrery: from opening #/resources?kind=pods on a fresh
-//   server to the view showing the full count, live (target 2.5x the floor);
-// - idle (no churn): server + Chromium renderer CPU over 15 s (target: 2% of one core);
+//   server to the view showing the full count, live (target 2.5x the floor). Three rounds of
+//   floor then view; the median of the per-round ratios is judged;
+// - idle (no churn): server + Chromium renderer CPU over the 60 s after the view is live, in 5 s
+//   slices (target: 2% of one core);
 // - 1,000 mutations/s (sandbox --churn 1000): server CPU over 15 s vs a raw watch reader (its own
 //   process, JSON.parse only) on the same stream and vs the 25% budget; then the pods list
 //   scrolled continuously for 10 s under a Chromium trace: main-thread work per frame (CPU time of
@@ -27,6 +29,8 @@ const PODS = Number(process.env.ORRERY_BENCH_PODS ?? 100_000);
 const CHURN = 1000;
 const CPU_SECONDS = 15;
 const SCROLL_SECONDS = 10;
+const VIEW_ROUNDS = 3;
+const IDLE_SECONDS = 60;
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const log = (line: string) => console.log(line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -304,46 +308,63 @@ try {
 
   // Phase 1: no churn. Floor, time to the full count, idle CPU.
   let cluster = await startSandbox(dir, 0);
-  const floors: { ms: number; count: number; bytes: number }[] = [];
-  for (let i = 0; i < 2; i++) floors.push(await floorList(cluster));
-  const floor = Math.min(...floors.map((f) => f.ms));
-  const total = floors.at(-1)!.count;
-  log(`floor: ${floors.map((f) => f.ms.toFixed(0)).join(' / ')} ms for ${fmt(total)} pods (${(floors[0]!.bytes / 1e6).toFixed(0)} MB JSON)`);
+  // The sandbox serializes each pod on its first list (cached after): a warm-up list, not counted.
+  const warm = await floorList(cluster);
+  const total = warm.count;
+  log(`warm-up list: ${warm.ms.toFixed(0)} ms for ${fmt(total)} pods (${(warm.bytes / 1e6).toFixed(0)} MB JSON)`);
 
-  // Two fresh servers (each lists from scratch); the best of the two, as for the floor.
-  const views: number[] = [];
+  // Rounds of floor then Orrery (a fresh server, which lists from scratch). Other processes' load
+  // changes within seconds, so each view is compared with the floor measured just before it; the
+  // judged round is the one with the median ratio. CPU seconds (server vs the floor's client)
+  // are printed too: they hardly depend on that load.
+  const rounds: { floor: number; floorCpu: number; view: number; serverCpu: number; sandboxCpu: number; load: string }[] = [];
   let orrery: { child: ChildProcess; url: string } | undefined;
   let page: Page | undefined;
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < VIEW_ROUNDS; round++) {
     if (page) await page.close();
     if (orrery) await stop(orrery.child);
+    const load = loadavg();
+    const cpu0 = process.cpuUsage();
+    const floor = await floorList(cluster);
+    const cpu1 = process.cpuUsage(cpu0);
     orrery = await startOrrery(cluster);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const [server0, sandbox0] = [cpuSeconds(orrery.child.pid!) ?? 0, cpuSeconds(cluster.child.pid!) ?? 0];
     const { ms, text } = await openPods(page, orrery.url, PODS, 120_000);
-    views.push(ms);
-    log(`pods view: "${text}" after ${ms.toFixed(0)} ms`);
+    const r = { floor: floor.ms, floorCpu: (cpu1.user + cpu1.system) / 1e6, view: ms, serverCpu: (cpuSeconds(orrery.child.pid!) ?? 0) - server0, sandboxCpu: (cpuSeconds(cluster.child.pid!) ?? 0) - sandbox0, load };
+    rounds.push(r);
+    log(`round ${round + 1} (load ${load}): floor ${r.floor.toFixed(0)} ms (client CPU ${r.floorCpu.toFixed(2)} s); pods view "${text}" after ${ms.toFixed(0)} ms (server CPU ${r.serverCpu.toFixed(2)} s, sandbox CPU ${r.sandboxCpu.toFixed(2)} s): ${(r.view / r.floor).toFixed(2)}x`);
   }
-  const view = Math.min(...views);
-  results.push({ name: `pods view shows all ${fmt(PODS)} pods (fresh server, headless Chromium)`, unit: 'ms', figure: view, baseline: floor, baselineName: 'minimal paged list, JSON.parse only', better: 'lower', target: { maxRatio: 2.5 } });
+  const byRatio = [...rounds].sort((a, b) => a.view / a.floor - b.view / b.floor);
+  const median = byRatio[Math.floor(byRatio.length / 2)]!;
+  log(`pods view vs floor: median ratio ${(median.view / median.floor).toFixed(2)}x, best view / best floor ${(Math.min(...rounds.map((r) => r.view)) / Math.min(...rounds.map((r) => r.floor))).toFixed(2)}x; server CPU / floor client CPU ${(rounds.reduce((a, r) => a + r.serverCpu, 0) / rounds.reduce((a, r) => a + r.floorCpu, 0)).toFixed(2)}x`);
+  results.push({ name: `pods view shows all ${fmt(PODS)} pods (fresh server, headless Chromium; median of ${VIEW_ROUNDS} rounds, each against the floor just before it, load ${median.load})`, unit: 'ms', figure: median.view, baseline: median.floor, baselineName: 'minimal paged list, JSON.parse only', better: 'lower', target: { maxRatio: 2.5 } });
 
-  // Idle: let the sync's garbage settle, then 15 s of server + renderer CPU.
-  await sleep(5000);
+  // Idle: from the moment the view is live, IDLE_SECONDS of server + renderer CPU in 5 s slices.
+  // Nothing is skipped: what follows a sync (V8's memory reducer runs full GCs of the cache's
+  // heap some 10-40 s after allocation stops) falls inside the window and shows in the slices.
   const cdp = await page!.context().newCDPSession(page!);
   await cdp.send('Performance.enable');
   const task = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0);
   const procs = chromiumProcesses(browserPid);
   const renderers = [...procs].filter(([, t]) => t === 'renderer').map(([p]) => p);
   const others = [...procs].filter(([, t]) => t !== 'renderer');
+  const idleLoad = loadavg();
   const task0 = await task();
   const t0 = performance.now();
-  const idle = await cpuPercent([orrery!.child.pid!, cluster.child.pid!, ...renderers, ...others.map(([p]) => p)], CPU_SECONDS);
+  const slices: number[][] = [];
+  for (let i = 0; i < IDLE_SECONDS / 5; i++) slices.push(await cpuPercent([orrery!.child.pid!, cluster.child.pid!, ...renderers, ...others.map(([p]) => p)], 5));
   const taskPct = ((await task()) - task0) / ((performance.now() - t0) / 1000) * 100;
+  const mean = (i: number) => slices.reduce((a, sl) => a + sl[i]!, 0) / slices.length;
+  const idle = slices[0]!.map((_, i) => mean(i));
   const [idleServer, idleSandbox] = idle as [number, number];
-  const idleRenderer = idle.slice(2, 2 + renderers.length).reduce((a, b) => a + b, 0);
+  const rendererOf = (sl: number[]) => sl.slice(2, 2 + renderers.length).reduce((a, b) => a + b, 0);
+  const idleRenderer = rendererOf(idle);
   const idleOthers = others.map(([, type], i) => `${type} ${idle[2 + renderers.length + i]!.toFixed(1)}%`).join(', ');
-  log(`idle ${CPU_SECONDS} s: server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}% (${renderers.length} process(es); CDP TaskDuration ${taskPct.toFixed(2)}%), other Chromium: ${idleOthers}; sandbox ${idleSandbox.toFixed(1)}%`);
+  log(`idle ${IDLE_SECONDS} s from the moment the view is live (load ${idleLoad}): server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}% (${renderers.length} process(es); CDP TaskDuration ${taskPct.toFixed(2)}%), other Chromium: ${idleOthers}; sandbox ${idleSandbox.toFixed(1)}%`);
+  log(`  per 5 s, server + renderer %: ${slices.map((sl) => (sl[0]! + rendererOf(sl)).toFixed(1)).join(' ')}`);
   results.push(
-    { name: `idle, ${fmt(PODS)} pods in view: server + renderer CPU (server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}%)`, unit: '% core', figure: idleServer + idleRenderer, baseline: 2, baselineName: 'budget', better: 'lower', target: { maxRatio: 1 } },
+    { name: `idle, ${fmt(PODS)} pods in view: server + renderer CPU over ${IDLE_SECONDS} s after the view is live (server ${idleServer.toFixed(2)}%, renderer ${idleRenderer.toFixed(2)}%)`, unit: '% core', figure: idleServer + idleRenderer, baseline: 2, baselineName: 'budget', better: 'lower', target: { maxRatio: 1 } },
   );
   await cdp.detach();
   await page!.close();
