@@ -10,6 +10,7 @@ import { ObjectView } from './ObjectView';
 import { OverviewView } from './OverviewView';
 import { ResourcesView } from './ResourcesView';
 import { TopologyView } from './topology/TopologyView';
+import { ServiceGraphView } from './servicegraph/ServiceGraphView';
 
 export interface ViewDef {
   id: string;
@@ -28,6 +29,7 @@ export const views: ViewDef[] = [
   { id: 'object', title: 'Object', keywords: 'detail', component: ObjectView, nav: false },
   { id: 'logs', title: 'Logs', keywords: 'tail stern aggregated pods workload', component: LogsView, nav: true },
   { id: 'topology', title: 'Topology', keywords: 'graph map objects owners selectors mounts structure', component: TopologyView, nav: true },
+  { id: 'servicegraph', title: 'Service graph', keywords: 'traffic mesh istio linkerd kiali calls red edges requests errors latency', component: ServiceGraphView, nav: true },
   { id: 'metrics', title: 'Metrics', keywords: 'prometheus promql explorer query graph', component: ExplorerView, nav: true },
   { id: 'dashboards', title: 'Dashboards', keywords: 'metrics cpu memory network restarts red cluster node namespace workload pod service', component: DashboardView, nav: true },
   { id: 'prometheus', title: 'Prometheus', keywords: 'metrics discovery candidates override', component: PrometheusView, nav: false },
