@@ -1,6 +1,7 @@
 // A live log view: opens logs.tail, keeps the lines (bounded, see LineStore), the streams' states
-// and the eviction count. Incoming lines are applied at most once per animation frame, so a flood
-// of lines never turns into a storm of React renders.
+// and the eviction count. Incoming lines are applied in an animation frame at most every 50 ms:
+// a flood of lines is never a storm of renders, and 20 updates a second are more than anyone
+// reads while following thousands of lines a second.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Api } from '../../../src-main/contract/api';
 import type { ClientError } from '../../../src-main/contract/client';
@@ -33,6 +34,8 @@ export interface TailState {
 const NO_LINES = new LineStore(new LogLineDecoder(), 0);
 const empty = (lines = NO_LINES): TailState => ({ lines, length: 0, trimmed: 0, streams: [], limited: false, maxStreams: 0, dropped: 0, version: 0 });
 
+const MIN_UPDATE_MS = 50;
+
 export function useLogTail(request: TailRequest | undefined, maxLines = 200_000) {
   const key = JSON.stringify(request ?? null);
   const [state, setState] = useState<{ key: string; tail: TailState }>({ key, tail: empty() });
@@ -40,14 +43,17 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
   const viewId = useMemo(() => (key === 'null' ? '' : `logs-${crypto.randomUUID()}`), [key]);
   const pending = useRef<LogFrame[]>([]);
   const frame = useRef(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
     if (!viewId) return;
     const id = viewId;
     let lines = new LineStore(new LogLineDecoder(), maxLines);
     let current = empty(lines);
+    let updatedAt = 0;
     const flush = () => {
       frame.current = 0;
+      updatedAt = performance.now();
       const frames = pending.current;
       pending.current = [];
       let { streams, limited, maxStreams, dropped } = current;
@@ -65,7 +71,14 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
     const cancel = client.subscribe('logs.tail', { viewId: id, ...(JSON.parse(key) as TailRequest) }, {
       onData(frames) {
         pending.current.push(...frames);
-        frame.current ||= requestAnimationFrame(flush);
+        if (frame.current || timer.current) return;
+        const wait = updatedAt + MIN_UPDATE_MS - performance.now();
+        if (wait <= 0) frame.current = requestAnimationFrame(flush);
+        else
+          timer.current = setTimeout(() => {
+            timer.current = undefined;
+            frame.current = requestAnimationFrame(flush);
+          }, wait);
       },
       onError(error) {
         current = { ...current, error, version: current.version + 1 };
@@ -82,6 +95,8 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
     return () => {
       cancel();
       cancelAnimationFrame(frame.current);
+      clearTimeout(timer.current);
+      timer.current = undefined;
       frame.current = 0;
       pending.current = [];
     };

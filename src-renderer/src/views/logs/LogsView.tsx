@@ -17,6 +17,8 @@ import { contextColor, describeSources, filterFromParams, podColor, sourcesFromP
 
 const levelNames = ['error', 'warn', 'info', 'debug'] as const;
 const rowHeight = 22;
+/** More rows than any window holds (a 4K screen: ~100 rows, plus 2 x 30 overscan). */
+const ROW_POOL = 512;
 
 function time(ts: string): string {
   const t = ts.indexOf('T');
@@ -282,8 +284,12 @@ function LogList({ lines, length, trimmed, version, needle, viewId }: { lines: L
   const overscan = follow ? 3 : 30;
   const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
   const lastRow = Math.min(length, Math.ceil((top + scroll.height) / rowHeight) + overscan);
+  // Fixed rows are recycled: a row's key is its slot (index modulo a pool larger than any
+  // window), so a row scrolling out is reused, with new text, for the one scrolling in, instead
+  // of one element tree removed and one created per line (following a firehose, every row of
+  // the window changes on every update). Listed in slot order, so React never moves a node.
   const items = fixed
-    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: lines.seqAt(firstRow + k), start: (firstRow + k) * rowHeight }))
+    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: (firstRow + k) % ROW_POOL, start: (firstRow + k) * rowHeight })).sort((a, b) => a.key - b.key)
     : virtualizer.getVirtualItems();
   const totalSize = fixed ? length * rowHeight : virtualizer.getTotalSize();
 
