@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONSTELLATION, ENTRY_ROUTES, edgesReachedFrom } from '../src-main/sandbox/workloads/constellation';
 import { findPrometheusBinary } from '../src-main/sandbox/workloads/prometheus';
+import type { Page } from '@playwright/test';
 import { expect, startOrrery, test, watchForErrors, type Orrery } from './orrery';
 
 /** The sandbox in a child process: its kubeconfig, and scenario commands over stdin. */
@@ -73,7 +74,7 @@ test.afterAll(async () => {
   await sandbox?.stop();
 });
 
-const ids = (page: import('@playwright/test').Page, what: 'edge' | 'node', health?: string) =>
+const ids = (page: Page, what: 'edge' | 'node', health?: string) =>
   page.$$eval(`[data-testid="servicegraph-graph"] li[data-${what}-id]${health ? `[data-health="${health}"]` : ''}`, (els, attr) => els.map((e) => e.getAttribute(attr)!).sort(), `data-${what}-id`);
 
 test('the service graph is the call graph; error-spike turns exactly the affected edges and nodes red within 30 s', async ({ page }) => {
