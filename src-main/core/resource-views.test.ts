@@ -75,6 +75,30 @@ describe('resources.window', () => {
     cancel();
   });
 
+  it('sends a burst of changes as a few coalesced deltas, and the full count before saying synced', async () => {
+    const store = env.h.server.store;
+    store.create('namespaces', { metadata: { name: 'burst' } } as never);
+    for (let i = 0; i < 1200; i++) store.create('configmaps', { metadata: { name: `cm-${String(i).padStart(4, '0')}`, namespace: 'burst' }, data: { i: String(i) } } as never);
+    const items: ResourceWindowFrame[] = [];
+    const cancel = env.client.subscribe('resources.window', { viewId: 'view-00000010', context: 'orrery-sandbox', kind: 'configmaps', namespaces: ['burst'], sort: 'name', offset: 0, limit: 20 }, { onData: (frames) => items.push(...frames) });
+    await expect.poll(() => items.some((f) => f.type === 'state' && f.state.phase === 'watching')).toBe(true);
+    // A cold cache: listed in pages; the frame that says synced comes after the one with all of them.
+    const synced = items.findIndex((f) => f.type === 'state' && f.state.synced);
+    const lastCount = items.slice(0, synced).findLast((f) => f.type === 'delta' || f.type === 'snapshot');
+    expect(lastCount && 'total' in lastCount && lastCount.total).toBe(1200);
+    // 300 creations over 30 event-loop turns: a handful of deltas, not one per turn.
+    items.length = 0;
+    for (let turn = 0; turn < 30; turn++) {
+      for (let i = 0; i < 10; i++) store.create('configmaps', { metadata: { name: `b-${turn}-${i}`, namespace: 'burst' } } as never);
+      await new Promise((r) => setImmediate(r));
+    }
+    await expect.poll(() => items.findLast((f) => f.type === 'delta')?.total).toBe(1500);
+    const deltas = items.filter((f) => f.type === 'delta').length;
+    expect(deltas).toBeGreaterThan(0);
+    expect(deltas).toBeLessThan(6);
+    cancel();
+  });
+
   it('streams namespace names for the namespace filter', async () => {
     const names: string[][] = [];
     const cancel = env.client.subscribe('cluster.namespaces', { context: 'orrery-sandbox' }, { onData: (items) => names.push(...items) });

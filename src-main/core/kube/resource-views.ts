@@ -4,12 +4,18 @@ import type { Api } from '../../contract/api';
 import type { ParsedInputOf } from '../../contract/define';
 import type { StreamSink } from '../../contract/server';
 import { ContractError } from '../../contract/errors';
-import type { ResourceRow, ResourceWindowFrame } from '../../contract/types';
+import type { ResourceRow, ResourceWindowFrame, SyncState } from '../../contract/types';
 import { WindowedQuery, type SortSpec, type WindowDelta } from './cache/window';
 import type { KubeObject } from './cache/types';
 import type { ClusterCaches } from './clusters';
 import { findKind, toRow, type KindDef } from './kinds/kinds';
 import { toSyncState } from './sync-state';
+
+/** Window deltas and list progress go out at most this often. A 100k-pod list brings a page
+ *  every few milliseconds; a frame for each kept the renderer re-rendering the table (competing
+ *  with the list for the CPU) for changes nobody can read that fast. Scrolling answers at once,
+ *  and so does a sync state other than progress (synced, errors). */
+export const PUBLISH_INTERVAL_MS = 100;
 
 /** What a list view asks for (the contract's validated input). */
 export type WindowRequest = ParsedInputOf<Api['resources.window']>;
@@ -47,7 +53,6 @@ export class ResourceViews {
       throw new ContractError('UNAVAILABLE', err.message);
     });
     if (sink.signal.aborted) return handle.release();
-    const stopState = handle.onState((state) => sink.push({ type: 'state', state: toSyncState(state) }));
     sink.push({ type: 'state', state: toSyncState(handle.state()) });
 
     const project = (o: KubeObject) => toRow(kind, o);
@@ -66,12 +71,38 @@ export class ResourceViews {
       descending: req.descending,
       project,
       window: { offset: req.offset, limit: req.limit },
-      onDelta: push,
+      onChange: () => schedule(false),
     });
     this.views.set(req.viewId, { query, push });
     const snap = query.snapshot();
     sink.push({ type: 'snapshot', total: snap.total, offset: snap.offset, rows: snap.rows.map((r) => r.row) });
+
+    // Changes and progress since the last frame go out together, the window's delta first.
+    let pendingState: SyncState | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastPublished = 0;
+    const publish = () => {
+      clearTimeout(timer);
+      timer = undefined;
+      lastPublished = Date.now();
+      const delta = query.takeDelta();
+      if (delta) push(delta);
+      if (pendingState) sink.push({ type: 'state', state: pendingState });
+      pendingState = undefined;
+    };
+    const schedule = (now: boolean) => {
+      if (now) return publish();
+      timer ??= setTimeout(publish, Math.max(0, lastPublished + PUBLISH_INTERVAL_MS - Date.now()));
+    };
+    const stopState = handle.onState((state) => {
+      pendingState = toSyncState(state);
+      if (state.phase === 'listing') return schedule(false);
+      // The list's last page may still wait in the store's batch: deliver it before saying "synced".
+      handle.store.flush();
+      schedule(true);
+    });
     sink.signal.addEventListener('abort', () => {
+      clearTimeout(timer);
       this.views.delete(req.viewId);
       query.dispose();
       stopState();

@@ -64,7 +64,12 @@ describe('WindowedQuery', () => {
     });
   }
 
-  function fuzz(seed: number, sort: SortSpec, descending: boolean) {
+  it('coalesces many batches into one delta when the owner takes it (onChange + takeDelta), matching the oracle', () => {
+    for (const seed of [4, 5]) fuzz(seed, 'name', false, true);
+    fuzz(6, 'age', true, true);
+  });
+
+  function fuzz(seed: number, sort: SortSpec, descending: boolean, coalesce = false) {
     const rand = rng(seed);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     let flushes: (() => void)[] = [];
@@ -106,11 +111,23 @@ describe('WindowedQuery', () => {
       descending,
       project,
       window: range,
-      onDelta: (d) => {
+      ...(coalesce
+        ? { onChange: () => void changes++ }
+        : {
+            onDelta: (d: WindowDelta<Row>) => {
+              mirror = applyDelta(mirror, d);
+              total = d.total;
+            },
+          }),
+    });
+    let changes = 0;
+    const take = () => {
+      const d = q.takeDelta();
+      if (d) {
         mirror = applyDelta(mirror, d);
         total = d.total;
-      },
-    });
+      }
+    };
     const snap = q.snapshot();
     mirror = snap.rows;
     total = snap.total;
@@ -168,14 +185,21 @@ describe('WindowedQuery', () => {
       flush();
       if (rand() < 0.1) {
         range = { offset: Math.floor(rand() * Math.max(1, total)), limit: 1 + Math.floor(rand() * 40) };
-        const d = q.setWindow(range);
+        const d = q.setWindow(range); // includes changes not taken yet
         if (d) {
           mirror = applyDelta(mirror, d);
           total = d.total;
         }
+        check();
       }
-      check();
+      // Coalescing: the owner takes the delta now and then, after several batches.
+      if (!coalesce) check();
+      else if (rand() < 0.25) {
+        take();
+        check();
+      }
     }
+    if (coalesce) expect(changes).toBeGreaterThan(100);
     q.dispose();
   }
 

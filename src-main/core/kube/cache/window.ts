@@ -53,7 +53,11 @@ export interface WindowedQueryOptions<Row> {
   /** Maps an object to the small row that crosses to the renderer. */
   project: (obj: KubeObject) => Row;
   window: WindowRange;
+  /** Called with the window's delta after each batch of store changes. */
   onDelta?: (delta: WindowDelta<Row>) => void;
+  /** Instead of onDelta: told that the window may have changed; the owner calls takeDelta()
+   *  when it wants to send (coalescing many batches, e.g. the pages of a list, into one delta). */
+  onChange?: () => void;
 }
 
 export interface SortItem {
@@ -114,6 +118,9 @@ export class WindowedQuery<Row> {
   private readonly cmp: (a: SortItem, b: SortItem) => number;
   private readonly project: (obj: KubeObject) => Row;
   private readonly onDelta: ((delta: WindowDelta<Row>) => void) | undefined;
+  private readonly onChange: (() => void) | undefined;
+  /** Keys changed in place since the last delta (their rows are re-projected if still shown). */
+  private pendingChanged = new Set<string>();
   private items: SortItem[] = [];
   private readonly byKey = new Map<string, SortItem>();
   private range: WindowRange;
@@ -132,6 +139,7 @@ export class WindowedQuery<Row> {
     this.cmp = itemComparator(sort, opts.descending ?? false);
     this.project = opts.project;
     this.onDelta = opts.onDelta;
+    this.onChange = opts.onChange;
     this.range = normalize(opts.window);
     // subscribe() flushes pending deltas first, so the contents read next are exactly the
     // state before the first batch we will receive.
@@ -151,10 +159,18 @@ export class WindowedQuery<Row> {
     return { total: this.items.length, offset: this.range.offset, rows: this.windowKeys.map((key) => ({ key, row: this.windowRows.get(key)! })) };
   }
 
-  /** Moves or resizes the window (scrolling); returns the delta, if any (not sent to onDelta). */
+  /** Moves or resizes the window (scrolling); returns the delta, if any (not sent to onDelta),
+   *  including changes not taken yet. */
   setWindow(range: WindowRange): WindowDelta<Row> | undefined {
     this.range = normalize(range);
-    return this.recompute(new Set());
+    return this.takeDelta();
+  }
+
+  /** The window's delta since the last one sent (undefined: nothing changed). */
+  takeDelta(): WindowDelta<Row> | undefined {
+    const changed = this.pendingChanged;
+    this.pendingChanged = new Set();
+    return this.recompute(changed);
   }
 
   /** Position of an object in the filtered, sorted list (-1: not in it); for "scroll to". */
@@ -187,7 +203,7 @@ export class WindowedQuery<Row> {
   }
 
   private onBatch(batch: readonly Delta[]): void {
-    const changed = new Set<string>();
+    const changed = this.pendingChanged;
     const rebuild = batch.length >= REBUILD_MIN && batch.length * 8 > this.items.length;
     // Each splice moves half the list on average: a list page of 500 into 100k rows moved 25M
     // slots. In bulk, removals and insertions are collected and applied in one merge pass.
@@ -231,7 +247,8 @@ export class WindowedQuery<Row> {
     }
     if (rebuild) this.items = [...this.byKey.values()].sort(this.cmp);
     if (bulk) this.merge(dropped, added);
-    const delta = this.recompute(changed);
+    if (this.onChange) return this.onChange();
+    const delta = this.takeDelta();
     if (delta) this.onDelta?.(delta);
   }
 
