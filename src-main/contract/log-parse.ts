@@ -51,6 +51,12 @@ export function parseLine(text: string): ParsedLine {
     const json = parseJson(text);
     if (json) return json;
   }
+  return parseNotJson(text);
+}
+
+/** parseLine for a line that is not a JSON object: klog, logfmt or plain. */
+export function parseNotJson(text: string): ParsedLine {
+  const c = text.charCodeAt(0);
   // klog: Lmmdd hh:mm:ss.uuuuuu
   if ((c === 0x49 || c === 0x57 || c === 0x45 || c === 0x46) /* I W E F */ && isKlog(text)) {
     return { format: 'klog', level: klogLevel[c], msg: text };

@@ -6,7 +6,8 @@ import type { LogFrame, LogStreamStatus } from '../../contract/types';
 import type { StreamSink } from '../../contract/server';
 import { BatchPacker } from './batch';
 import { compileFilter, type LinePredicate, type LogFilterSpec } from './filter';
-import { DISPLAY_LIMIT, parseLine } from './parse';
+import { classify } from './classify';
+import { DISPLAY_LIMIT } from './parse';
 import { LineRing } from './ring';
 import type { RawLine } from './line-splitter';
 import type { StoredLine, StreamIdentity } from './stored';
@@ -58,7 +59,7 @@ export class LogView {
     for (const r of raws) {
       const text = r.text;
       const cut = text.length > DISPLAY_LIMIT;
-      const p = parseLine(cut ? text.slice(0, DISPLAY_LIMIT) : text);
+      const p = classify(cut ? text.slice(0, DISPLAY_LIMIT) : text);
       const level = levelCode(p.level);
       const format = formatCode(p.format);
       const bytes = ring.push(src, r.ts, text, format, level, cut);
