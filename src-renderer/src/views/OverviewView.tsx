@@ -6,6 +6,7 @@ import { useContexts } from '../app/contexts';
 import { useRoute } from '../app/route';
 import { formatAge, useNow } from '../components/age';
 import { HealthDot } from '../components/HealthBadge';
+import { UsageSparkline } from './metrics/ResourceUsage';
 import { objectHref } from './ObjectView';
 
 const levels = ['ok', 'degraded', 'failing', 'unknown'] as const;
@@ -20,7 +21,7 @@ function HealthBar({ counts }: { counts: HealthCounts }) {
   );
 }
 
-function Usage({ label, used, total, format }: { label: string; used: number; total: number; format(v: number): string }) {
+function Usage({ label, used, total, format, trend }: { label: string; used: number; total: number; format(v: number): string; trend?: React.ReactNode }) {
   const pct = total > 0 ? (used / total) * 100 : 0;
   return (
     <div className="tile" data-testid={`usage-${label.toLowerCase()}`}>
@@ -32,6 +33,7 @@ function Usage({ label, used, total, format }: { label: string; used: number; to
       <div className="muted">
         {format(used)} of {format(total)} allocatable
       </div>
+      {trend}
     </div>
   );
 }
@@ -76,8 +78,8 @@ export function OverviewView() {
         </div>
         {o.usage ? (
           <>
-            <Usage label="CPU" used={o.usage.cpuCores} total={o.usage.cpuAllocatable} format={cores} />
-            <Usage label="Memory" used={o.usage.memoryBytes} total={o.usage.memoryAllocatable} format={gib} />
+            <Usage label="CPU" used={o.usage.cpuCores} total={o.usage.cpuAllocatable} format={cores} trend={<UsageSparkline context={context} target={{ kind: 'cluster' }} resource="cpu" />} />
+            <Usage label="Memory" used={o.usage.memoryBytes} total={o.usage.memoryAllocatable} format={gib} trend={<UsageSparkline context={context} target={{ kind: 'cluster' }} resource="memory" />} />
           </>
         ) : (
           <div className="tile muted">{o.usageError ?? 'Reading metrics.k8s.io…'}</div>

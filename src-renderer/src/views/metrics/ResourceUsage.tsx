@@ -71,8 +71,9 @@ export function ResourceUsage({ context, target }: { context: string; target: Us
   );
 }
 
-/** One line of usage for a tile or a row: a sparkline of the last hour and the latest value. */
-export function UsageSparkline({ context, target, resource }: { context: string; target: UsageTarget; resource: 'cpu' | 'memory' }) {
+/** One line of usage for a tile or a row: a sparkline of the last hour and the latest value,
+ *  scaled to the usage itself (a trend), or with the request and limit drawn when `bounds`. */
+export function UsageSparkline({ context, target, resource, bounds = false }: { context: string; target: UsageTarget; resource: 'cpu' | 'memory'; bounds?: boolean }) {
   const usage = useUsage(context, target);
   const points: Array<[number, number]> = [];
   usage.points.t.forEach((t, i) => {
@@ -82,8 +83,8 @@ export function UsageSparkline({ context, target, resource }: { context: string;
   const unit = resource === 'cpu' ? 'cores' : 'bytes';
   return (
     <span className="usage-spark" data-testid={`spark-${resource}`}>
-      <Sparkline points={points} label={`${resource} over the last hour`} request={usage.spec?.requests[resource]} limit={usage.spec?.limits[resource] ?? usage.spec?.allocatable?.[resource]} />
-      <span className="muted small">{formatValue(latest(usage.points[resource]), unit)}</span>
+      <Sparkline points={points} width={100} label={`${resource} over the last hour`} {...(bounds ? { request: usage.spec?.requests[resource], limit: usage.spec?.limits[resource] } : {})} />
+      <span className="muted small nowrap">{formatValue(latest(usage.points[resource]), unit)}</span>
     </span>
   );
 }
