@@ -35,8 +35,9 @@ export interface ChartConfig {
   widthPx?: number;
 }
 
-/** Points drawn at most over all series; beyond it each series is downsampled (LTTB). */
-const POINT_BUDGET = 100_000;
+/** Points drawn at most over all series; beyond it each series is downsampled (LTTB). Past a
+ *  few dozen overlapping lines, more points per line add drawing time, not information. */
+const POINT_BUDGET = 50_000;
 
 /**
  * How many points a series keeps: one per pixel when few series share the chart; with many,
