@@ -79,6 +79,16 @@ function splitLines(body: string, out: RawLine[]) {
   }
 }
 
+/**
+ * A copy of a line's string that does not keep the rest of its chunk alive. Lines are slices of
+ * the decoded chunk (no copying while splitting), and a slice holds its whole chunk (often
+ * 100 KB and more): fine for lines on their way out, not for a string kept for the stream's
+ * life. (V8 flattens the concatenation into a fresh string before slicing it.)
+ */
+export function detached(s: string): string {
+  return (' ' + s).slice(1);
+}
+
 /** "TIMESTAMP TEXT" -> {ts, text}; a trailing CR (CRLF-writing apps) is dropped. */
 function splitInto(line: string, out: RawLine[]) {
   if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);

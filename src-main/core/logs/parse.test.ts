@@ -1,8 +1,10 @@
 // Parser, splitter and filter units, plus fuzz: random bytes, huge and invalid UTF-8 lines.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../contract/errors';
 import { compileFilter, compileRegex } from './filter';
-import { LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
+import { detached, LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
 import { parseLine } from './parse';
 import { compareTs, parseDuration, sinceQuery, wholeSecond } from './time';
 
@@ -30,6 +32,23 @@ describe('parseLine', () => {
     expect(parseLine('[error] upstream timed out')).toMatchObject({ level: 'error' });
     expect(parseLine('just some information here').level).toBeUndefined();
     expect(parseLine('{not json}')).toMatchObject({ format: 'plain' });
+  });
+});
+
+describe('detached', () => {
+  it('copies a slice without keeping its chunk alive', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const heap = () => (gc(), gc(), process.memoryUsage().heapUsed);
+    const keep: string[] = [];
+    const before = heap();
+    for (let i = 0; i < 20; i++) keep.push(`${i} `.padEnd(1 << 20, 'x').slice(100, 200));
+    const sliced = heap() - before;
+    for (let i = 0; i < 20; i++) keep[i] = detached(keep[i]!);
+    const copied = heap() - before;
+    expect(sliced).toBeGreaterThan(15 * 2 ** 20); // 20 chunks of 1 MB kept by 100-character slices
+    expect(copied).toBeLessThan(3 * 2 ** 20); // the copies, and noise
+    expect(keep[7]).toBe('x'.repeat(100));
   });
 });
 

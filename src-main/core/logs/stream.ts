@@ -7,7 +7,7 @@ import type { LogStreamStatus } from '../../contract/types';
 import type { KubeRequest } from '../kube/kube-client';
 import { statusError } from '../kube/kube-errors';
 import type { ContainerSnapshot } from './container';
-import { LineSplitter, type RawLine } from './line-splitter';
+import { detached, LineSplitter, type RawLine } from './line-splitter';
 import { compareTs, sinceQuery, wholeSecond } from './time';
 import type { LogView } from './view';
 
@@ -351,14 +351,20 @@ export class ContainerStream {
     }
     this.lastLineAt = Date.now();
     if (this.status.state === 'quiet') this.set('streaming');
+    let added = this.atLastTs.length;
+    const lastTs = this.lastTs;
     for (const l of lines) {
       if (!l.ts) continue;
       if (l.ts === this.lastTs) this.atLastTs.push(l.text);
       else {
         this.lastTs = l.ts;
         this.atLastTs = [l.text];
+        added = 0;
       }
     }
+    // Kept for the stream's life: copies, not slices pinning the chunks they came in.
+    if (this.lastTs !== lastTs) this.lastTs = detached(this.lastTs);
+    for (let i = added; i < this.atLastTs.length; i++) this.atLastTs[i] = detached(this.atLastTs[i]!);
   }
 
   markQuiet(now: number, quietAfterMs: number): boolean {
