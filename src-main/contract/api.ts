@@ -56,6 +56,9 @@ const serviceGraphInput = z
     /** Unix seconds (default: now). */
     time: z.number().min(0).max(1e11).optional(),
     source: z.enum(TRAFFIC_SOURCES).optional(),
+    /** p95 per edge in the graph (its histogram query costs more than all the rest: the view
+     *  asks servicegraph.latency for it separately, less often). */
+    latency: z.boolean().default(true),
     /** Error-rate thresholds in percent (default Kiali's: 0/10 for 5xx, 10/20 for 4xx). */
     thresholds: z.object({ degraded5xx: thresholdPct, failing5xx: thresholdPct, degraded4xx: thresholdPct, failing4xx: thresholdPct }).strict().optional(),
   })
@@ -218,6 +221,8 @@ export const api = {
    *  span-derived, detected unless `source` is given): workloads or services with request rate,
    *  5xx and 4xx rates, p95 latency and health by the thresholds, for the window ending at `time`. */
   'servicegraph.graph': procedure<ServiceGraph>()(serviceGraphInput),
+  /** p95 latency (ms) of successful requests per edge id, for the window ending at `time`. */
+  'servicegraph.latency': procedure<{ p95: Record<string, number>; queryMs: number }>()(serviceGraphInput),
   /** The same rates at every `step` over the last `rangeS` seconds, for the replay slider. */
   'servicegraph.history': procedure<ServiceGraphHistory>()(
     serviceGraphInput.extend({ rangeS: z.number().int().min(60).max(86_400).default(3600), step: z.number().int().min(5).max(3600).default(30) }).strict(),

@@ -128,6 +128,7 @@ export function createBackend(options: BackendOptions): Backend {
     'topology.graph': (input, sink) => streamTopology(caches, input, sink),
     'servicegraph.graph': (input, { signal }) => serviceGraph.graph(input, signal),
     'servicegraph.history': (input, { signal }) => serviceGraph.history(input, signal),
+    'servicegraph.latency': (input, { signal }) => serviceGraph.latency(input, signal),
   };
 
   return {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PromInstant, PromRange } from '../../../contract/metrics-types';
 import { trafficHealth } from '../../../contract/servicegraph-types';
 import { buildServiceGraph, type Sample } from './build';
-import { detectSources, serviceGraph, serviceGraphHistory, type PromQuerier } from './service';
+import { detectSources, serviceGraph, serviceGraphHistory, serviceGraphLatency, type PromQuerier } from './service';
 
 const istio = (reporter: string, src: string, dst: string, code: string, value: number, extra: Record<string, string> = {}): Sample => {
   const [sns, sw] = src === 'unknown' ? ['unknown', 'unknown'] : src.split('/');
@@ -112,11 +112,12 @@ describe('buildServiceGraph from Linkerd and span metrics', () => {
 });
 
 /** Prometheus answering from fixtures by metric name in the query. */
+let fakes = 0;
 function fakeProm(answers: Record<string, Sample[]>, ranges: Record<string, PromRange['series']> = {}): PromQuerier & { queries: string[] } {
   const queries: string[] = [];
   const pick = <T,>(q: string, table: Record<string, T>, empty: T): T => Object.entries(table).find(([k]) => q.includes(k))?.[1] ?? empty;
   return {
-    id: 'fake',
+    id: `fake-${++fakes}`,
     queries,
     async query(q): Promise<PromInstant> {
       queries.push(q);
@@ -138,9 +139,17 @@ describe('serviceGraph', () => {
     const prom = fakeProm({ istio_requests_total: [istio('destination', 'shop/a', 'shop/b', '200', 1)], 'response_total{direction="outbound"}': [] });
     expect(await detectSources(prom)).toEqual([{ source: 'istio', series: 1 }]);
     const g = await serviceGraph(prom, { context: 'c', mode: 'workloads', window: '1m', time: 1000 }, []);
-    expect(g).toMatchObject({ source: 'istio', window: '1m', time: 1000, prometheus: 'fake' });
+    expect(g).toMatchObject({ source: 'istio', window: '1m', time: 1000, prometheus: prom.id });
     expect(g.edges.map((e) => e.id)).toEqual(['shop/a>shop/b']);
-    expect(prom.queries.some((q) => q.includes('(istio_requests_total unless istio_requests_total offset 1m) / 60 or rate(istio_requests_total[1m])'))).toBe(true);
+    expect(prom.queries.some((q) => q.includes('((istio_requests_total{response_code=~"5..|0"} unless istio_requests_total{response_code=~"5..|0"} offset 1m) and on (job, instance) (up offset 1m)) / 60 or rate(istio_requests_total[1m])'))).toBe(true);
+  });
+
+  it('leaves latency out on request, and answers it on its own per edge', async () => {
+    const prom = fakeProm({ istio_requests_total: [istio('destination', 'shop/a', 'shop/b', '200', 1)], istio_request_duration_milliseconds_bucket: [{ metric: istio('destination', 'shop/a', 'shop/b', '200', 0).metric, value: 12.5 }] });
+    const g = await serviceGraph(prom, { context: 'c', mode: 'workloads', window: '1m', latency: false }, []);
+    expect(g.edges[0]!.p95Ms).toBeUndefined();
+    expect(prom.queries.some((q) => q.includes('histogram_quantile'))).toBe(false);
+    expect((await serviceGraphLatency(prom, { context: 'c', mode: 'workloads', window: '1m' })).p95).toEqual({ 'shop/a>shop/b': 12.5 });
   });
 
   it('says what it looked for when no source has data', async () => {

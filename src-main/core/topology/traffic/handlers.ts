@@ -7,7 +7,7 @@ import type { PrometheusErrorDetails, PromRange } from '../../../contract/metric
 import type { ServiceGraph, ServiceGraphHistory } from '../../../contract/servicegraph-types';
 import type { ClusterCaches } from '../../kube/clusters';
 import type { PromClient } from '../../metrics/prometheus/client';
-import { knownObjects, serviceGraph, serviceGraphHistory, type PromQuerier } from './service';
+import { knownObjects, serviceGraph, serviceGraphHistory, serviceGraphLatency, type PromQuerier } from './service';
 
 export interface PrometheusSource {
   client(context: string): Promise<PromClient>;
@@ -36,6 +36,7 @@ export function serviceGraphHandlers(caches: ClusterCaches, prometheuses: Promet
   return {
     graph: (req: ParsedInputOf<Api['servicegraph.graph']>, signal: AbortSignal): Promise<ServiceGraph> =>
       withProm(req.context, async (q) => serviceGraph(q, req, await knownObjects(caches, req.context, req.mode, req.namespaces, signal), signal)),
+    latency: (req: ParsedInputOf<Api['servicegraph.latency']>, signal: AbortSignal) => withProm(req.context, (q) => serviceGraphLatency(q, req, signal)),
     history: (req: ParsedInputOf<Api['servicegraph.history']>, signal: AbortSignal): Promise<ServiceGraphHistory> => withProm(req.context, (q) => serviceGraphHistory(q, req, signal)),
   };
 }

@@ -25,6 +25,8 @@ export interface GraphRequest {
   time?: number;
   source?: TrafficSource;
   thresholds?: HealthThresholds;
+  /** Query p95 latency too (default true). */
+  latency?: boolean;
 }
 
 const num = (v: PromValue): number => (typeof v === 'number' ? v : v === '+Inf' ? Infinity : v === '-Inf' ? -Infinity : NaN);
@@ -66,8 +68,21 @@ export async function knownObjects(caches: ClusterCaches, context: string, mode:
   return out;
 }
 
-async function pickSource(prom: PromQuerier, req: Pick<GraphRequest, 'source'>, signal?: AbortSignal) {
+/** What each Prometheus has, found again at most once a minute (a graph refreshes every few
+ *  seconds; three count() queries each time would cost more than the graph). */
+const DETECT_TTL_MS = 60_000;
+const detections = new Map<string, { at: number; detected: Array<{ source: TrafficSource; series: number }> }>();
+
+async function detectCached(prom: PromQuerier, signal?: AbortSignal) {
+  const hit = detections.get(prom.id);
+  if (hit && Date.now() - hit.at < DETECT_TTL_MS && hit.detected.length > 0) return hit.detected;
   const detected = await detectSources(prom, signal);
+  detections.set(prom.id, { at: Date.now(), detected });
+  return detected;
+}
+
+async function pickSource(prom: PromQuerier, req: Pick<GraphRequest, 'source'>, signal?: AbortSignal) {
+  const detected = await detectCached(prom, signal);
   const source = req.source ?? detected[0]?.source;
   if (!source) {
     throw new ContractError(
@@ -84,11 +99,27 @@ export async function serviceGraph(prom: PromQuerier, req: GraphRequest, known: 
   const def = SOURCES[source];
   const time = req.time ?? Math.floor(Date.now() / 1000);
   const q = (query: string) => prom.query(query, time, signal).then(vectorOf);
-  const [requests, latency, failures, tcp] = await Promise.all([q(def.requests(req.window)), q(def.latency(req.window)), def.failures ? q(def.failures(req.window)) : [], def.tcp ? q(def.tcp(req.window)) : []]);
+  const [requests, latency, failures, tcp] = await Promise.all([q(def.requests(req.window)), req.latency === false ? [] : q(def.latency(req.window)), def.failures ? q(def.failures(req.window)) : [], def.tcp ? q(def.tcp(req.window)) : []]);
   const t1 = performance.now();
   const thresholds = req.thresholds ?? KIALI_THRESHOLDS;
   const graph = buildServiceGraph({ requests, latency, failures, tcp }, { source, mode: req.mode, ...(req.namespaces ? { namespaces: req.namespaces } : {}), thresholds, known });
   return { source, detected, window: req.window, time, ...graph, thresholds, prometheus: prom.id, queryMs: Math.round(t1 - t0), buildMs: Math.round((performance.now() - t1) * 10) / 10 };
+}
+
+/** p95 latency per edge id: the graph's costliest query, asked for on its own. */
+export async function serviceGraphLatency(prom: PromQuerier, req: GraphRequest, signal?: AbortSignal): Promise<{ p95: Record<string, number>; queryMs: number }> {
+  const t0 = performance.now();
+  const { source } = await pickSource(prom, req, signal);
+  const def = SOURCES[source];
+  const samples = vectorOf(await prom.query(def.latency(req.window), req.time ?? Math.floor(Date.now() / 1000), signal));
+  const p95: Record<string, number> = {};
+  for (const s of samples) {
+    const e = def.edge(s.metric, req.mode);
+    if (!e || !Number.isFinite(s.value)) continue;
+    const id = `${endId(e.source)}>${endId(e.target)}`;
+    p95[id] = Math.max(p95[id] ?? 0, s.value);
+  }
+  return { p95, queryMs: Math.round(performance.now() - t0) };
 }
 
 /** Rates per edge and node at every step of the last `rangeS` seconds (the replay). */

@@ -46,13 +46,21 @@ const UNKNOWN = 'unknown';
 
 const SECONDS: Record<TrafficWindow, number> = { '30s': 30, '1m': 60, '2m': 120, '5m': 300, '15m': 900, '30m': 1800, '1h': 3600 };
 
-/** Per-series rate over the window that also counts series born inside it. rate() drops a new
- *  series' first sample, so the first errors of an edge (a new response_code="500" series per
+/** Per-series rate over the window that also counts error series born inside it. rate() drops a
+ *  new series' first sample, so the first errors of an edge (a new response_code="500" series per
  *  pod) stay invisible until each pod has failed twice; a series absent a window ago has all of
- *  its current value inside the window. */
-export function windowRate(selector: string, w: TrafficWindow): string {
-  return `(${selector} unless ${selector} offset ${w}) / ${SECONDS[w]} or rate(${selector}[${w}])`;
+ *  its current value inside the window. Only the error series (`errors`, a few) get this: doing
+ *  it for every series would double the query's cost, and a new success series missing its
+ *  first sample changes no verdict. */
+export function windowRate(metric: string, w: TrafficWindow, errors?: string): string {
+  const all = `rate(${metric}[${w}])`;
+  if (!errors) return all;
+  const bad = `${metric.endsWith('}') ? `${metric.slice(0, -1)}, ` : `${metric}{`}${errors}}`;
+  // Only where the target was already scraped a window ago: a target Prometheus just started
+  // scraping has nothing but new series, whose whole history is not this window's.
+  return `((${bad} unless ${bad} offset ${w}) and on (job, instance) (up offset ${w})) / ${SECONDS[w]} or ${all}`;
 }
+
 const ext = (name: string): EndKey => ({ kind: 'external', name });
 const wl = (namespace: string | undefined, name: string | undefined): EndKey => (!name || name === UNKNOWN || !namespace || namespace === UNKNOWN ? ext(UNKNOWN) : { kind: 'workload', namespace, name });
 const svc = (namespace: string | undefined, name: string | undefined): EndKey => (!name || name === UNKNOWN || !namespace || namespace === UNKNOWN ? ext(UNKNOWN) : { kind: 'service', namespace, name });
@@ -69,9 +77,10 @@ const ISTIO_ENDS = 'reporter, source_workload, source_workload_namespace, source
 const istio: SourceDef = {
   source: 'istio',
   detect: 'count(istio_requests_total)',
-  requests: (w) => `sum by (${ISTIO_ENDS}, request_protocol, response_code, grpc_response_status) (${windowRate('istio_requests_total', w)})`,
-  // Kiali's p95 counts successful requests only.
-  latency: (w) => `histogram_quantile(0.95, sum by (le, ${ISTIO_ENDS}) (rate(istio_request_duration_milliseconds_bucket{response_code=~"2.."}[${w}])))`,
+  requests: (w) => `sum by (${ISTIO_ENDS}, request_protocol, response_code, grpc_response_status) (${windowRate('istio_requests_total', w, 'response_code=~"5..|0"')})`,
+  // Kiali's p95 counts successful requests only; the callee's sidecar's histogram (each request is
+  // in both sidecars' histograms: reading one halves the query's work).
+  latency: (w) => `histogram_quantile(0.95, sum by (le, ${ISTIO_ENDS}) (rate(istio_request_duration_milliseconds_bucket{reporter="destination", response_code=~"2.."}[${w}])))`,
   tcp: (w) => `sum by (${ISTIO_ENDS}) (rate(istio_tcp_sent_bytes_total[${w}]))`,
   edge(m, mode) {
     const source = mode === 'services' && m.source_canonical_service && m.source_canonical_service !== UNKNOWN ? svc(m.source_workload_namespace, m.source_canonical_service) : wl(m.source_workload_namespace, m.source_workload);
@@ -87,7 +96,7 @@ const LINKERD_ENDS = 'namespace, deployment, statefulset, daemonset, dst_namespa
 const linkerd: SourceDef = {
   source: 'linkerd',
   detect: 'count(response_total{direction="outbound"})',
-  requests: (w) => `sum by (${LINKERD_ENDS}, status_code, classification) (${windowRate('response_total{direction="outbound"}', w)})`,
+  requests: (w) => `sum by (${LINKERD_ENDS}, status_code, classification) (${windowRate('response_total{direction="outbound"}', w, 'classification="failure"')})`,
   latency: (w) => `histogram_quantile(0.95, sum by (le, ${LINKERD_ENDS}) (rate(response_latency_ms_bucket{direction="outbound", classification="success"}[${w}])))`,
   edge(m, mode) {
     const from = m.deployment ?? m.statefulset ?? m.daemonset;
@@ -108,7 +117,7 @@ const spans: SourceDef = {
   source: 'spans',
   detect: 'count(traces_service_graph_request_total)',
   requests: (w) => `sum by (${SPAN_ENDS}) (${windowRate('traces_service_graph_request_total', w)})`,
-  failures: (w) => `sum by (${SPAN_ENDS}) (${windowRate('traces_service_graph_request_failed_total', w)})`,
+  failures: (w) => `sum by (${SPAN_ENDS}) (${windowRate('traces_service_graph_request_failed_total', w, 'client=~".+"')})`,
   latency: (w) => `histogram_quantile(0.95, sum by (le, ${SPAN_ENDS}) (rate(traces_service_graph_request_server_seconds_bucket[${w}]))) * 1000`,
   edge(m) {
     const source = spanEnd(m.client, m.client_service_namespace ?? m.client_k8s_namespace_name);

@@ -98,9 +98,18 @@ export function ServiceGraphView() {
   const input = context ? { context, ...(ns ? { namespaces: [ns] } : {}), mode, window, thresholds } : undefined;
   const graphQ = useQuery<ServiceGraph, ClientError>({
     queryKey: ['servicegraph.graph', input],
-    queryFn: ({ signal }) => client.call('servicegraph.graph', input!, { signal }),
+    queryFn: ({ signal }) => client.call('servicegraph.graph', { ...input!, latency: false }, { signal }),
     enabled: !!input,
     refetchInterval: 5000,
+    placeholderData: (prev) => prev,
+    retry: false,
+  });
+  // p95 costs Prometheus more than everything else: asked for separately, less often.
+  const latencyQ = useQuery<{ p95: Record<string, number> }, ClientError>({
+    queryKey: ['servicegraph.latency', input],
+    queryFn: ({ signal }) => client.call('servicegraph.latency', input!, { signal }),
+    enabled: !!input,
+    refetchInterval: 15_000,
     placeholderData: (prev) => prev,
     retry: false,
   });
@@ -112,7 +121,8 @@ export function ServiceGraphView() {
     placeholderData: (prev) => prev,
     retry: false,
   });
-  const g = graphQ.data;
+  const p95 = latencyQ.data?.p95;
+  const g = useMemo(() => (graphQ.data && p95 ? { ...graphQ.data, edges: graphQ.data.edges.map((e) => (p95[e.id] !== undefined ? { ...e, p95Ms: p95[e.id] } : e)) } : graphQ.data), [graphQ.data, p95]);
   const h = replay ? historyQ.data : undefined;
   const index = h ? (replayT !== undefined ? Math.max(0, h.times.findIndex((t) => t >= replayT)) : h.times.length - 1) : -1;
 
