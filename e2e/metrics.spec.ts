@@ -2,7 +2,7 @@
 // through the API server's service proxy): the explorer draws a query, a bad query is shown with
 // its position, dashboards render panels with data, and the Prometheus page explains the choice.
 // Screenshots in light and dark go to test-results/metrics-*.png.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -168,4 +168,41 @@ test("a pod's page charts its usage from metrics.k8s.io against its request and 
   await expect(page.getByTestId('usage-memory').locator('.ts-legend')).toContainText('limits');
   await shot(page, 'pod-usage-light');
   check();
+});
+
+/** The sandbox's Prometheus process (started by this test's Orrery), by its listen address. */
+function prometheusPid(): number {
+  const url = /Prometheus (http:\/\/\S+?),?\s/.exec(orrery.output())![1]!;
+  const address = new URL(url).host;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args[0]!.endsWith('prometheus') && args.includes(`--web.listen-address=${address}`)) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  throw new Error(`no prometheus process listening on ${address}`);
+}
+
+// Last: it stops the sandbox's Prometheus for good.
+test('with Prometheus gone, each panel says so and the rest of the page keeps working', async ({ page }) => {
+  test.setTimeout(120_000);
+  await open(page, '#/dashboards?d=pod&range=15m&var-namespace=shop');
+  await expect(page.getByTestId('panel-memory')).toHaveAttribute('data-state', 'ok', { timeout: 60_000 });
+  process.kill(prometheusPid(), 'SIGKILL');
+  // A new range re-queries every panel: each fails on its own, saying why.
+  await page.getByLabel('Time range').selectOption('30m');
+  for (const id of ['cpu', 'memory', 'network', 'restarts']) {
+    await expect(page.getByTestId(`panel-${id}`)).toHaveAttribute('data-state', 'error', { timeout: 60_000 });
+    await expect(page.getByTestId(`panel-error-${id}`).first()).toHaveAttribute('data-kind', /unavailable|timeout|no_prometheus/);
+  }
+  // The page still works: variables still come from the cluster, the usage from metrics.k8s.io.
+  await expect(page.getByTestId('var-pod').locator('option')).not.toHaveCount(0);
+  // The header stops claiming a Prometheus is in use.
+  await expect(page.getByTestId('prometheus-badge')).toContainText('No Prometheus', { timeout: 30_000 });
+  await shot(page, 'prometheus-down-light');
+  await open(page, '#/metrics?q=up');
+  await expect(page.getByTestId('query-error')).toHaveAttribute('data-kind', /unavailable|timeout|no_prometheus/, { timeout: 60_000 });
 });
