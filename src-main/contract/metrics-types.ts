@@ -44,6 +44,9 @@ export interface ResourceMetricsStatus {
   resource?: string;
   /** Seconds between metrics-server samples (from `window` and timestamps). */
   resolutionS?: number;
+  /** Seconds between polls now: the resolution, or more when polls are expensive (polling uses at
+   *  most a tenth of a core; at 100k pods that is tens of seconds). */
+  pollS?: number;
   /** Seconds each stored slot spans (>= resolutionS; grows when many series share the memory budget). */
   slotS?: number;
   /** Seconds of history kept (at least 3600). */

@@ -49,7 +49,12 @@ async function mapLimit<T, R>(items: T[], limit: number, f: (x: T) => Promise<R>
 }
 
 export class Prometheuses {
-  private readonly found = new Map<string, Promise<Found>>();
+  /** The last completed discovery per context. */
+  private readonly found = new Map<string, Found>();
+  /** The discovery under way per context, and a counter so an older run never replaces a newer. */
+  private readonly running = new Map<string, { seq: number; promise: Promise<Found> }>();
+  private seq = 0;
+  private readonly foundSeq = new Map<string, number>();
   private readonly opts: Required<PrometheusesOptions>;
 
   constructor(
@@ -69,15 +74,39 @@ export class Prometheuses {
     return (await this.current(context, opts.refresh)).discovery;
   }
 
-  private current(context: string, refresh = false): Promise<Found> {
-    const cached = this.found.get(context);
-    if (cached && !refresh) {
-      return cached.then((f) => (Date.now() - f.at < (f.discovery.selected ? this.opts.ttlMs : 30_000) ? f : this.current(context, true)));
+  /** The discovery to use: a fresh one is reused; a stale one with a selection is still used by
+   *  queries (`allowStale`) while a new one runs in the background, so a query never waits for a
+   *  re-discovery; otherwise the new one is awaited. `refresh` starts a new one even if one is
+   *  under way (the settings may have changed since it started). */
+  private async current(context: string, refresh = false, allowStale = false): Promise<Found> {
+    const f = this.found.get(context);
+    if (f && !refresh) {
+      const fresh = Date.now() - f.at < (f.discovery.selected ? this.opts.ttlMs : 30_000);
+      if (fresh) return f;
+      if (allowStale && f.discovery.selected) {
+        void this.start(context, false).catch(() => undefined);
+        return f;
+      }
     }
-    const run = this.run(context);
-    this.found.set(context, run);
-    run.catch(() => this.found.get(context) === run && this.found.delete(context));
-    return run;
+    return this.start(context, refresh);
+  }
+
+  private start(context: string, force: boolean): Promise<Found> {
+    const under = this.running.get(context);
+    if (under && !force) return under.promise;
+    const seq = ++this.seq;
+    const promise = this.run(context).then((found) => {
+      const latest = this.found.get(context);
+      if (!latest || (this.foundSeq.get(context) ?? 0) < seq) {
+        this.found.set(context, found);
+        this.foundSeq.set(context, seq);
+      }
+      return latest && (this.foundSeq.get(context) ?? 0) > seq ? latest : found;
+    });
+    this.running.set(context, { seq, promise });
+    const clear = () => this.running.get(context)?.seq === seq && this.running.delete(context);
+    promise.then(clear, clear);
+    return promise;
   }
 
   /** Forget the discovery (e.g. the chosen one stopped answering): the next use looks again. */
@@ -167,7 +196,7 @@ export class Prometheuses {
 
   /** A client for the context's chosen Prometheus; NOT_FOUND (no_prometheus) explains why there is none. */
   async client(context: string): Promise<PromClient> {
-    const found = await this.current(context);
+    const found = await this.current(context, false, true);
     const id = found.discovery.selected;
     const location = id ? found.locations.get(id) : undefined;
     if (!id || !location) {

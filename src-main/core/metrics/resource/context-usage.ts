@@ -4,6 +4,7 @@
 import type { ContainerUsage, ResourceMetricsStatus, UsageTarget } from '../../../contract/metrics-types';
 import type { CacheHandle } from '../../kube/cache/cache';
 import type { KubeClient } from '../../kube/kube-client';
+import { containersOf } from './metrics-api';
 import { workloadKey, workloadOfPod, type OwnerStores } from './owners';
 import { UsagePoller, type PollerOptions, type PollRound } from './poller';
 import { specOf, type SpecStores } from './spec';
@@ -87,6 +88,7 @@ export class ContextUsage {
       series: st.series,
       historyBytes: st.bytes,
       ...(this.lastSampleAt ? { lastSampleAt: this.lastSampleAt } : {}),
+      ...(this.poller.intervalMs ? { pollS: Math.round(this.poller.intervalMs / 100) / 10 } : {}),
     };
   }
 
@@ -162,7 +164,10 @@ export class ContextUsage {
       const w = this.workloadOf(stores, key, ns, p.name, previous);
       if (w !== undefined) workloads.set(key, w);
       if (w) add(byWorkload, w, p.cpu, p.memory);
-      if (this.watchedPods.has(key) && p.containers) containers.set(key, p.containers);
+      if (this.watchedPods.has(key)) {
+        const cs = containersOf(p);
+        if (cs) containers.set(key, cs);
+      }
     }
     this.workloads = workloads;
     for (const [ns, [c, m]] of byNamespace) store.put(`namespace/${ns}`, c, m);

@@ -17,7 +17,8 @@ export interface UsageSample {
   timestamp: number;
   /** seconds the CPU rate was measured over */
   windowS: number;
-  containers?: ContainerUsage[];
+  /** PodMetrics: the containers as listed (see containersOf; converted only when someone looks). */
+  rawContainers?: RawItem['containers'];
 }
 
 interface RawItem {
@@ -35,28 +36,60 @@ export class MetricsUnavailable extends Error {
   }
 }
 
+const DIGITS = /^\d+$/;
+
+/** metrics-server writes CPU in nanocores ("12500000n") and memory in KiB ("49152Ki"): those are
+ *  read without the general parser (100k pods per poll), anything else goes through it. */
 const num = (q: string | undefined) => {
+  if (q === undefined) return 0;
+  const last = q.charCodeAt(q.length - 1);
+  if (last === 110 /* n */ && DIGITS.test(q.slice(0, -1))) return Number(q.slice(0, -1)) * 1e-9;
+  if (last === 105 /* i */ && q.endsWith('Ki') && DIGITS.test(q.slice(0, -2))) return Number(q.slice(0, -2)) * 1024;
   const v = parseQuantity(q);
   return Number.isFinite(v) ? v : 0;
 };
 
-export function parseSample(item: RawItem): UsageSample | undefined {
-  const name = item.metadata?.name;
-  const timestamp = Date.parse(item.timestamp ?? '');
-  if (!name || !Number.isFinite(timestamp)) return undefined;
-  const windowS = parseGoDuration(item.window);
-  const base = { name, ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}), timestamp, windowS: Number.isFinite(windowS) ? windowS : NaN };
-  if (item.containers) {
-    const containers = item.containers.map((c) => ({ name: c.name ?? '', cpu: num(c.usage?.cpu), memory: num(c.usage?.memory) }));
-    let cpu = 0;
-    let memory = 0;
-    for (const c of containers) {
-      cpu += c.cpu;
-      memory += c.memory;
+/** Samples of one list share a few timestamps and windows: parse each text once. */
+export class SampleParser {
+  private tsText = '';
+  private ts = NaN;
+  private windowText: string | undefined = '';
+  private window = NaN;
+
+  parse(item: RawItem): UsageSample | undefined {
+    const name = item.metadata?.name;
+    const tsText = item.timestamp ?? '';
+    if (tsText !== this.tsText) {
+      this.tsText = tsText;
+      this.ts = Date.parse(tsText);
     }
-    return { ...base, cpu, memory, containers };
+    if (item.window !== this.windowText) {
+      this.windowText = item.window;
+      this.window = parseGoDuration(item.window);
+    }
+    const timestamp = this.ts;
+    if (!name || !Number.isFinite(timestamp)) return undefined;
+    const base = { name, ...(item.metadata?.namespace ? { namespace: item.metadata.namespace } : {}), timestamp, windowS: Number.isFinite(this.window) ? this.window : NaN };
+    if (item.containers) {
+      let cpu = 0;
+      let memory = 0;
+      for (const c of item.containers) {
+        cpu += num(c.usage?.cpu);
+        memory += num(c.usage?.memory);
+      }
+      return { ...base, cpu, memory, rawContainers: item.containers };
+    }
+    return { ...base, cpu: num(item.usage?.cpu), memory: num(item.usage?.memory) };
   }
-  return { ...base, cpu: num(item.usage?.cpu), memory: num(item.usage?.memory) };
+}
+
+export function parseSample(item: RawItem): UsageSample | undefined {
+  return new SampleParser().parse(item);
+}
+
+/** A PodMetrics sample's containers, as numbers. */
+export function containersOf(sample: UsageSample): ContainerUsage[] | undefined {
+  return sample.rawContainers?.map((c) => ({ name: c.name ?? '', cpu: num(c.usage?.cpu), memory: num(c.usage?.memory) }));
 }
 
 export function describeFailure(err: unknown, resource: 'pods.metrics.k8s.io' | 'nodes.metrics.k8s.io', namespace?: string): MetricsUnavailable {
@@ -104,8 +137,9 @@ export async function listUsage(kube: KubeClient, what: 'nodes' | 'pods', opts: 
     throw describeFailure(err, resource, opts.namespace);
   }
   const out: UsageSample[] = [];
+  const parser = new SampleParser();
   for (const item of items) {
-    const s = parseSample(item);
+    const s = parser.parse(item);
     if (s) out.push(s);
   }
   return out;

@@ -11,7 +11,7 @@
 export interface UsageStoreOptions {
   /** Seconds of history to keep, at least (default 3600). */
   retentionS?: number;
-  /** Bytes the two value arrays may take (default 64 MiB). */
+  /** Bytes the history's arrays may take (default 64 MiB). */
   budgetBytes?: number;
   /** Seconds between samples, to start with (default 15, metrics-server's default resolution). */
   resolutionS?: number;
@@ -76,10 +76,11 @@ export class UsageStore {
     this.lastSeq = new Float64Array(this.cap);
   }
 
-  /** As many slots as the budget allows at this capacity, but no more than one per sample. */
+  /** As many slots as the budget allows at this capacity (after the per-series bookkeeping:
+   *  openN, lastSeq), but no more than one per sample. */
   private slotsFor(cap: number): number {
     const perSample = Math.ceil(this.retentionMs / (JITTER * this.resolutionMs)) + 2;
-    return Math.max(MIN_SLOTS, Math.min(perSample, Math.floor(this.budget / (cap * 8))));
+    return Math.max(MIN_SLOTS, Math.min(perSample, Math.floor((this.budget - cap * 10) / (cap * 8 + 8))));
   }
 
   /** A slot spans a sample interval, or more when the slots must stretch to cover the retention
