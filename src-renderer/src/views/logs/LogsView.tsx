@@ -17,8 +17,6 @@ import { contextColor, describeSources, filterFromParams, podColor, sourcesFromP
 
 const levelNames = ['error', 'warn', 'info', 'debug'] as const;
 const rowHeight = 22;
-/** More rows than any window holds (a 4K screen: ~100 rows, plus 2 x 30 overscan). */
-const ROW_POOL = 512;
 
 function time(ts: string): string {
   const t = ts.indexOf('T');
@@ -284,13 +282,19 @@ function LogList({ lines, length, trimmed, version, needle, viewId }: { lines: L
   const overscan = follow ? 3 : 30;
   const firstRow = Math.max(0, Math.floor(top / rowHeight) - overscan);
   const lastRow = Math.min(length, Math.ceil((top + scroll.height) / rowHeight) + overscan);
-  // Fixed rows are recycled: a row's key is its slot (index modulo a pool larger than any
-  // window), so a row scrolling out is reused, with new text, for the one scrolling in, instead
-  // of one element tree removed and one created per line (following a firehose, every row of
-  // the window changes on every update). Listed in slot order, so React never moves a node.
+  // Fixed rows are recycled: a row's key is its slot (index modulo the window's row count), so
+  // the row scrolling out is reused, with new text, for the one scrolling in, instead of one
+  // element tree removed and one created per line (following a firehose, every row of the
+  // window changes on every update). Listed in slot order, so React never moves a node.
+  const pool = Math.ceil(scroll.height / rowHeight) + 2 * overscan + 1;
   const items = fixed
-    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: (firstRow + k) % ROW_POOL, start: (firstRow + k) * rowHeight })).sort((a, b) => a.key - b.key)
+    ? Array.from({ length: Math.max(0, lastRow - firstRow) }, (_, k) => ({ index: firstRow + k, key: (firstRow + k) % pool, start: (firstRow + k) * rowHeight })).sort((a, b) => a.key - b.key)
     : virtualizer.getVirtualItems();
+  // The rows rendered (fixed rows), for onScroll.
+  const rendered = useRef({ first: 0, last: 0 });
+  useLayoutEffect(() => {
+    rendered.current = { first: firstRow, last: lastRow };
+  }, [firstRow, lastRow]);
   const totalSize = fixed ? length * rowHeight : virtualizer.getTotalSize();
 
   useLayoutEffect(() => {
@@ -323,7 +327,11 @@ function LogList({ lines, length, trimmed, version, needle, viewId }: { lines: L
     const top = el.scrollTop;
     const height = el.clientHeight;
     // Following, only the height matters (the window is the end): no render per follow scroll.
-    if (fixed && (follow ? height !== scroll.height : top !== scroll.top || height !== scroll.height || trimmed !== scroll.trimmed)) setScroll({ top, height, trimmed });
+    // Paused, a render only when the view nears the edge of the rows rendered (every few frames
+    // while scrolling, not every frame: each render forces the next scroll event's layout).
+    const r = rendered.current;
+    const nearEdge = (top / rowHeight < r.first + 8 && r.first > 0) || ((top + height) / rowHeight > r.last - 8 && r.last < length);
+    if (fixed && (follow ? height !== scroll.height : nearEdge || height !== scroll.height || trimmed !== scroll.trimmed)) setScroll({ top, height, trimmed });
     // The content height is known without asking the layout (reading scrollHeight here would
     // force one on every scroll event).
     const total = fixed ? totalSize : el.scrollHeight;
