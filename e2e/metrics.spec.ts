@@ -89,6 +89,10 @@ test('completion offers metric names from the server', async ({ page }) => {
     await page.keyboard.type('container_memory_work');
     await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('container_memory_working_set_bytes', { timeout: 3000 });
   }).toPass({ timeout: 60_000 });
+  // Enter takes the suggestion (it runs the query only when no suggestion is open).
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('promql-input')).toHaveText(/^container_memory_working_set_bytes/);
+  await expect(page).not.toHaveURL(/q=/);
   check();
 });
 

@@ -144,6 +144,26 @@ export function seriesColors(series: ChartSeries[], mode: 'light' | 'dark'): Map
   return colors;
 }
 
+/** A tick interval for byte axes in powers of two (32 MiB, not 28.6 MiB): about five ticks up to `max`. */
+export function binaryInterval(max: number): number | undefined {
+  if (!(max > 0) || !Number.isFinite(max)) return undefined;
+  return 2 ** Math.ceil(Math.log2(max / 5));
+}
+
+/** The largest value drawn (for stacked charts, the sum of each series' largest: an upper bound). */
+function largest(series: ChartSeries[], stacked: boolean | undefined): number {
+  let total = 0;
+  let top = -Infinity;
+  for (const s of series) {
+    let m = -Infinity;
+    for (let i = 1; i < s.points.length; i += 2) if (s.points[i]! > m) m = s.points[i]!;
+    if (m === -Infinity) continue;
+    top = Math.max(top, m);
+    total += Math.max(0, m);
+  }
+  return stacked ? total : top;
+}
+
 export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<string>, config: ChartConfig, theme: ChartTheme): ChartOption {
   const visible = series.filter((s) => !hidden.has(s.key));
   const cap = pointsPerSeries(visible.length, config.widthPx ?? 1000);
@@ -175,6 +195,7 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
     };
   });
   if (config.annotations?.length) lines.push(annotationSeries(config.annotations, theme));
+  const byteTick = config.unit === 'bytes' || config.unit === 'bytes/s' ? binaryInterval(largest(visible, config.stacked)) : undefined;
   return {
     // Animating 200 lines costs frames and says nothing; small charts still ease in.
     animation: points < 5000,
@@ -201,6 +222,9 @@ export function buildChartOption(series: ChartSeries[], hidden: ReadonlySet<stri
     yAxis: {
       type: 'value',
       min: config.stacked ? 0 : undefined,
+      interval: byteTick,
+      // The top tick on the interval too, not at the data's maximum (a "1.12 GiB" above "1 GiB").
+      max: byteTick ? (extent: { max: number }) => Math.max(byteTick, Math.ceil(extent.max / byteTick) * byteTick) : undefined,
       axisLabel: { color: theme.muted, formatter: (v: number) => formatValue(v, config.unit) },
       splitLine: { lineStyle: { color: theme.border, opacity: 0.6 } },
     },

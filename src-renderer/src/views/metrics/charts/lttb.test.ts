@@ -27,13 +27,3 @@ describe('lttb', () => {
     expect(lttb(short, 100)).toBe(short);
   });
 });
-
-import { pointsPerSeries } from './chart-options';
-
-describe('point budget', () => {
-  it('draws one point per pixel for a few series and shares 50k points among many', () => {
-    expect(pointsPerSeries(3, 1200)).toBe(1200);
-    expect(pointsPerSeries(100, 1200)).toBe(500);
-    expect(pointsPerSeries(200, 1200)).toBe(300);
-  });
-});

@@ -7,7 +7,7 @@
 // does so with a <style> element, which the CSP (style-src 'self', no 'unsafe-inline') blocks,
 // while in a shadow root it uses a constructed stylesheet (adoptedStyleSheets), which CSP allows.
 // Colors are CSS variables, which inherit into the shadow tree, so the theme still applies.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, completionStatus } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
@@ -94,7 +94,8 @@ export function PromQLEditor({ value, api, onChange, onRun, errorRange, placehol
       closeBrackets(),
       autocompletion({ activateOnTyping: true }),
       keymap.of([
-        { key: 'Enter', run: (v) => (latest.current.onRun(v.state.doc.toString()), true) },
+        // Enter accepts an open completion (completionKeymap); otherwise it runs the query.
+        { key: 'Enter', run: (v) => completionStatus(v.state) !== 'active' && (latest.current.onRun(v.state.doc.toString()), true) },
         { key: 'Mod-Enter', run: (v) => (latest.current.onRun(v.state.doc.toString()), true) },
         ...closeBracketsKeymap,
         ...completionKeymap,
