@@ -276,6 +276,9 @@ function LogList({ lines, length, trimmed, version, needle, viewId }: { lines: L
     estimateSize: () => rowHeight,
     overscan: 30,
     getItemKey: (i) => (i < lines.length ? lines.seqAt(i) : i),
+    // Switching from fixed rows (a row expanded, wrap on), it starts where the list is: from 0
+    // its first render shrank the list and the browser reset the scroll to the top.
+    initialOffset: () => scroller.current?.scrollTop ?? 0,
   });
   // Following, every update brings rows in at the bottom: rows above the window would be
   // rendered only to scroll out of it.
