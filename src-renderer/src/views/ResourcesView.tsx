@@ -13,6 +13,7 @@ import { kindTitle } from './kind-title';
 import { objectHref } from './ObjectView';
 
 const rowHeight = 28;
+const overscan = 5;
 
 function syncText(state: SyncState | undefined, total: number): { text: string; tone: 'ok' | 'busy' | 'error' } {
   if (!state) return { text: 'Connecting…', tone: 'busy' };
@@ -113,8 +114,15 @@ function ResourceTable(props: {
   const scroller = useRef<HTMLDivElement>(null);
   const now = useNow();
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here; the virtualizer re-renders us itself
-  const virtualizer = useVirtualizer({ count: view.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 5 });
+  const virtualizer = useVirtualizer({ count: view.total, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan });
   const items = virtualizer.getVirtualItems();
+  // Rows are recycled: each sits in a slot (its index modulo a pool as large as the viewport can
+  // show) and keeps its elements, so scrolling rewrites a leaving row's text for an entering one
+  // instead of creating and removing element trees. Listed in slot order, the elements never
+  // move in the DOM either; `top` places them (aria-rowindex tells their order). Positioned by
+  // top rather than a transform each, rows add no paint chunks of their own (less to layerize).
+  const pool = Math.max(items.length, Math.ceil((virtualizer.scrollRect?.height ?? 0) / rowHeight) + 2 * overscan + 2);
+  const slots = [...items].sort((a, b) => (a.index % pool) - (b.index % pool));
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
   const { showRange } = props;
@@ -123,20 +131,21 @@ function ResourceTable(props: {
   }, [first, last, view.total, showRange]);
 
   const columns = [{ id: 'name', title: 'Name', type: 'text' as const }, ...(props.showNamespace ? [{ id: 'namespace', title: 'Namespace', type: 'text' as const }] : []), ...kind.columns];
-  // One style object per layout: rows compare it by identity (RowView is memoized).
-  const gridStyle = useMemo<CSSProperties>(
-    () => ({
-      gridTemplateColumns: `28px minmax(220px, 2.5fr) ${props.showNamespace ? 'minmax(110px, 1fr) ' : ''}${kind.columns.map((c) => (c.id === 'message' ? 'minmax(240px, 4fr)' : c.type === 'num' || c.type === 'age' ? 'minmax(70px, 0.6fr)' : 'minmax(90px, 1fr)')).join(' ')}`,
-    }),
+  // The column template is set once, as a variable the header and every row use: rows carry no
+  // inline grid template (each row entering the view would have its style parsed again).
+  const tableStyle = useMemo(
+    () =>
+      ({
+        '--rtable-columns': `28px minmax(220px, 2.5fr) ${props.showNamespace ? 'minmax(110px, 1fr) ' : ''}${kind.columns.map((c) => (c.id === 'message' ? 'minmax(240px, 4fr)' : c.type === 'num' || c.type === 'age' ? 'minmax(70px, 0.6fr)' : 'minmax(90px, 1fr)')).join(' ')}`,
+      }) as CSSProperties,
     [kind.columns, props.showNamespace],
   );
-  const rowStyle = useMemo<CSSProperties>(() => ({ ...gridStyle, height: rowHeight }), [gridStyle]);
   // Rows only depend on the clock through an age column.
   const rowNow = kind.columns.some((c) => c.type === 'age') ? now : 0;
 
   return (
-    <div className="rtable" role="table" aria-label={`${kind.kind} list`} aria-rowcount={view.total}>
-      <div className="rtable-head" role="row" style={gridStyle}>
+    <div className="rtable" role="table" aria-label={`${kind.kind} list`} aria-rowcount={view.total} style={tableStyle}>
+      <div className="rtable-head" role="row">
         <span role="columnheader" />
         {columns.map((c) => (
           <button key={c.id} role="columnheader" className={`th ${props.sort === c.id ? 'sorted' : ''}`} onClick={() => props.onSort(c.id)} aria-sort={props.sort === c.id ? (props.descending ? 'descending' : 'ascending') : 'none'}>
@@ -148,8 +157,8 @@ function ResourceTable(props: {
       <div ref={scroller} className="rtable-body" data-testid="resource-rows">
         {view.loaded && view.total === 0 && <div className="empty muted">No {kindTitle(kind).toLowerCase()} match.</div>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => (
-            <RowView key={item.key} index={item.index} start={item.start} row={view.rows[item.index - view.offset]} kind={kind} showNamespace={props.showNamespace} style={rowStyle} now={rowNow} />
+          {slots.map((item) => (
+            <RowView key={item.index % pool} index={item.index} start={item.start} row={view.rows[item.index - view.offset]} kind={kind} showNamespace={props.showNamespace} now={rowNow} />
           ))}
         </div>
       </div>
@@ -161,7 +170,7 @@ function openRow(kindId: string, row: ResourceRow) {
   location.hash = objectHref(new URLSearchParams(location.hash.split('?')[1] ?? ''), { kindId, namespace: row.namespace, name: row.name });
 }
 
-const RowView = memo(function RowView({ index, start, row, kind, showNamespace, style, now }: { index: number; start: number; row: ResourceRow | undefined; kind: KindInfo; showNamespace: boolean; style: CSSProperties; now: number }) {
+const RowView = memo(function RowView({ index, start, row, kind, showNamespace, now }: { index: number; start: number; row: ResourceRow | undefined; kind: KindInfo; showNamespace: boolean; now: number }) {
   return (
     <div
       role="row"
@@ -172,7 +181,7 @@ const RowView = memo(function RowView({ index, start, row, kind, showNamespace, 
       onKeyDown={(e) => {
         if (e.key === 'Enter' && row) openRow(kind.id, row);
       }}
-      style={{ ...style, position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${start}px)` }}
+      style={{ top: start }}
       aria-rowindex={index + 1}
     >
       {row ? (
