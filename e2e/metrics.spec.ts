@@ -64,6 +64,16 @@ test('the explorer runs a typed query and draws it as a chart', async ({ page })
   await shop.click();
   await shot(page, 'explorer-light');
 
+  // Dragging across the chart zooms to that span: an absolute range in the URL.
+  const canvas = chart.locator('.ts-chart-canvas');
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.4);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.4, { steps: 6 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=\d+&to=\d+|to=\d+&from=\d+/);
+  await expect(page.getByLabel('Time range')).toHaveValue('absolute');
+
   // Table mode: an instant query, one row per series.
   await page.getByRole('button', { name: 'Table' }).click();
   await expect(page.getByTestId('result-table').locator('tbody tr')).not.toHaveCount(0);
@@ -89,7 +99,9 @@ test('completion offers metric names from the server', async ({ page }) => {
     await page.keyboard.type('container_memory_work');
     await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('container_memory_working_set_bytes', { timeout: 3000 });
   }).toPass({ timeout: 60_000 });
-  // Enter takes the suggestion (it runs the query only when no suggestion is open).
+  // Enter takes the suggestion (it runs the query only when no suggestion is open). CodeMirror
+  // ignores an Enter in the first 75 ms after the list changes.
+  await page.waitForTimeout(300);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('promql-input')).toHaveText(/^container_memory_working_set_bytes/);
   await expect(page).not.toHaveURL(/q=/);
@@ -157,6 +169,15 @@ test('the Prometheus page says how it was found and lets the user set one', asyn
   await expect(page.getByTestId('prometheus-problem')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('prometheus-explanation')).toContainText('In use: monitoring/');
   await shot(page, 'prometheus-light');
+
+  // The user picks another candidate that answers; it is used and said to be their pick.
+  const other = candidates.filter({ has: page.getByTestId('prometheus-use') }).first();
+  const otherId = await other.getAttribute('data-id');
+  await other.getByTestId('prometheus-use').click();
+  await expect(page.getByTestId('prometheus-explanation')).toHaveAttribute('data-selection', 'user', { timeout: 30_000 });
+  await expect(page.locator(`[data-testid=prometheus-candidate][data-id="${otherId}"]`)).toContainText('in use');
+  await page.getByRole('button', { name: 'Back to automatic' }).click();
+  await expect(page.getByTestId('prometheus-explanation')).not.toHaveAttribute('data-selection', 'user', { timeout: 30_000 });
   check();
 });
 

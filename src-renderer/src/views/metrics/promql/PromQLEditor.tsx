@@ -7,7 +7,7 @@
 // does so with a <style> element, which the CSP (style-src 'self', no 'unsafe-inline') blocks,
 // while in a shadow root it uses a constructed stylesheet (adoptedStyleSheets), which CSP allows.
 // Colors are CSS variables, which inherit into the shadow tree, so the theme still applies.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, completionStatus } from '@codemirror/autocomplete';
+import { acceptCompletion, autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, currentCompletions } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
@@ -94,8 +94,16 @@ export function PromQLEditor({ value, api, onChange, onRun, errorRange, placehol
       closeBrackets(),
       autocompletion({ activateOnTyping: true }),
       keymap.of([
-        // Enter accepts an open completion (completionKeymap); otherwise it runs the query.
-        { key: 'Enter', run: (v) => completionStatus(v.state) !== 'active' && (latest.current.onRun(v.state.doc.toString()), true) },
+        // Enter takes a suggestion while the list is open (never a newline then: CodeMirror ignores
+        // an Enter in the first 75 ms of a list, to avoid accidental picks); otherwise it runs the query.
+        {
+          key: 'Enter',
+          run: (v) => {
+            if (currentCompletions(v.state).length > 0) return acceptCompletion(v) || true;
+            latest.current.onRun(v.state.doc.toString());
+            return true;
+          },
+        },
         { key: 'Mod-Enter', run: (v) => (latest.current.onRun(v.state.doc.toString()), true) },
         ...closeBracketsKeymap,
         ...completionKeymap,
