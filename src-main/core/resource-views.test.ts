@@ -99,6 +99,18 @@ describe('resources.window', () => {
     cancel();
   });
 
+  it('lists Secrets and ConfigMaps with Type and Data from the server, values never cached', async () => {
+    const store = env.h.server.store;
+    store.create('secrets', { metadata: { name: 'registry', namespace: 'shop' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } } as never);
+    store.create('configmaps', { metadata: { name: 'settings', namespace: 'shop' }, data: { a: '1', b: '2' }, binaryData: { c: 'AA==' } } as never);
+    const secrets = openView({ viewId: 'view-00000011', context: 'orrery-sandbox', kind: 'secrets', namespaces: ['shop'], name: 'registry', sort: 'name', offset: 0, limit: 5 });
+    const configs = openView({ viewId: 'view-00000012', context: 'orrery-sandbox', kind: 'configmaps', namespaces: ['shop'], name: 'settings', sort: 'name', offset: 0, limit: 5 });
+    await expect.poll(() => secrets.view.rows.map((r) => [r.name, ...r.cells.slice(0, 2)])).toEqual([['registry', 'kubernetes.io/dockerconfigjson', 1]]);
+    await expect.poll(() => configs.view.rows.map((r) => [r.name, r.cells[0]])).toEqual([['settings', 3]]);
+    secrets.cancel();
+    configs.cancel();
+  });
+
   it('streams namespace names for the namespace filter', async () => {
     const names: string[][] = [];
     const cancel = env.client.subscribe('cluster.namespaces', { context: 'orrery-sandbox' }, { onData: (items) => names.push(...items) });

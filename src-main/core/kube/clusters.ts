@@ -46,9 +46,9 @@ export class ClusterCaches {
 
   /** A kind's cache handle, always with the same store options (indexes are fixed at first use).
    *  Kinds shown with the server's printer columns are cached as Tables. */
-  async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'> & { serverTable?: boolean }): Promise<CacheHandle> {
+  async acquire(context: string, kind: Pick<KindInfo, 'group' | 'version' | 'resource'> & { serverTable?: boolean | 'metadata' }): Promise<CacheHandle> {
     const cache = await this.cache(context);
-    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, { store: storeOptionsFor(kind.resource), ...(kind.serverTable ? { table: true } : {}) });
+    return cache.acquire({ group: kind.group, version: kind.version, resource: kind.resource }, { store: storeOptionsFor(kind.resource), ...(kind.serverTable ? { table: true } : {}), ...(kind.serverTable === 'metadata' ? { metadataOnly: true } : {}) });
   }
 
   async dispose() {

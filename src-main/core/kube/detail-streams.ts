@@ -42,11 +42,13 @@ export async function streamDetail(
     await Promise.all(handles.map((h) => h.synced(sink.signal).catch(() => undefined)));
 
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // The cache holds slimmed pods: the page shows the full object, re-read when it changes.
+    // The cache holds slimmed pods, and only the metadata of kinds listed that way: the page
+    // shows the full object, re-read when it changes.
     let full: KubeObject | undefined;
+    const partial = !!slimKinds[kind.id] || kind.serverTable === 'metadata';
     const refreshFull = async (): Promise<void> => {
       const cached = target.store.getByName(req.namespace, req.name);
-      if (!slimKinds[kind.id] || !cached || cached.metadata.resourceVersion === full?.metadata.resourceVersion) return;
+      if (!partial || !cached || cached.metadata.resourceVersion === full?.metadata.resourceVersion) return;
       const path = `${apiPath({ group: kind.group, version: kind.version, resource: kind.resource, ...(req.namespace ? { namespace: req.namespace } : {}) })}/${encodeURIComponent(req.name)}`;
       full = await (await caches.client(req.context))
         .json<KubeObject>({ path, signal: sink.signal, intent: { verb: 'get', resource: kind.resource, namespace: req.namespace, name: req.name } })

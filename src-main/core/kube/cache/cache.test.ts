@@ -4,6 +4,7 @@ import type { KObject } from '../../../sandbox/apiserver';
 import { WatchCache, type CacheHandle } from './cache';
 import type { ReflectorState } from './reflector';
 import { FlakyProxy, sandboxClient, until } from './testing';
+import { tableCell } from './table-rows';
 import type { ResourceId } from './types';
 
 const PODS: ResourceId = { group: '', version: 'v1', resource: 'pods' };
@@ -96,6 +97,30 @@ describe('WatchCache against the sandbox API server', () => {
     h.server.store.create('configmaps', { metadata: { name: 'later', namespace: 'n2' }, data: { x: 'y' } });
     await until(() => meta.store.getByName('n2', 'later') !== undefined, 5000, 'metadata watch event');
     expect(meta.store.getByName('n2', 'later')!.kind).toBe('PartialObjectMetadata');
+    await cache.close();
+  });
+
+  it('lists Tables with metadata only: cells and metadata from the server, never the contents', async () => {
+    const s = h.server.store;
+    s.create('secrets', { metadata: { name: 'tls', namespace: 'n1' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'Y2VydA==', 'tls.key': 'a2V5' } });
+    const cache = new WatchCache(await sandboxClient(h.server, h.dir), { reflector: FAST });
+    const handle = cache.acquire(SECRETS, { table: true, metadataOnly: true });
+    await handle.synced();
+    const tls = handle.store.getByName('n1', 'tls')!;
+    expect(tls.data).toBeUndefined();
+    expect(JSON.stringify(tls)).not.toContain('a2V5');
+    expect(tls.metadata.uid).toBe(s.get('secrets', 'n1', 'tls')!.metadata.uid);
+    expect([tableCell(tls, 'Type'), tableCell(tls, 'Data')]).toEqual(['kubernetes.io/tls', 2]);
+    // Watch events carry the cells too.
+    await until(() => handle.state().phase === 'watching', 5000, 'watching');
+    s.patch('secrets', 'n1', 'tls', (d: KObject) => void (d.data = { ...d.data, 'ca.crt': 'Y2E=' }));
+    await until(() => tableCell(handle.store.getByName('n1', 'tls')!, 'Data') === 3, 5000, 'cells from a watch event');
+    expect(handle.store.getByName('n1', 'tls')!.data).toBeUndefined();
+    // Cached apart from full objects and from plain Tables.
+    const full = cache.acquire(SECRETS);
+    await full.synced();
+    expect(full.store).not.toBe(handle.store);
+    expect((full.store.getByName('n1', 'tls')!.data as Record<string, string>)['tls.key']).toBe('a2V5');
     await cache.close();
   });
 

@@ -76,7 +76,7 @@ export class WatchCache {
   acquire(resource: ResourceId, options: AcquireOptions = {}): CacheHandle {
     if (this.closed) throw new Error(`the watch cache of context "${this.client.context}" is closed`);
     const metadataOnly = options.metadataOnly ?? false;
-    const key = `${resourceKey(resource)}${metadataOnly ? '#meta' : options.table ? '#table' : ''}`;
+    const key = `${resourceKey(resource)}${options.table ? '#table' : ''}${metadataOnly ? '#meta' : ''}`;
     let slot = this.slots.get(key);
     if (!slot) {
       slot = this.createSlot(key, resource, metadataOnly, options);

@@ -43,7 +43,9 @@ export interface ReflectorOptions {
   sink: ReflectorSink;
   /** Ask for PartialObjectMetadata instead of full objects (views that show metadata only). */
   metadataOnly?: boolean;
-  /** Ask for Tables with the objects included: each object carries the server's cells (tableCellsOf). */
+  /** Ask for Tables with the objects included: each object carries the server's cells (tableCellsOf).
+   *  With metadataOnly too, the rows include only the objects' metadata (includeObject=Metadata):
+   *  the cells are all a list shows, and the objects' contents never reach the cache. */
   table?: boolean;
   pageSize?: number;
   /** timeoutSeconds of each watch is drawn from this range (client-go: 5-10 min). */
@@ -254,7 +256,7 @@ export class Reflector {
     const path = apiPath(this.opts.resource);
     const req: KubeRequest = {
       path,
-      query: { limit: this.opts.pageSize, continue: cont, ...(this.opts.table ? { includeObject: 'Object' } : {}) },
+      query: { limit: this.opts.pageSize, continue: cont, ...(this.opts.table ? { includeObject: this.includeObject() } : {}) },
       headers: { Accept: this.opts.table ? TABLE_ACCEPT : this.opts.metadataOnly ? META_LIST_ACCEPT : JSON_ACCEPT },
       signal,
       timeoutMs: this.opts.requestTimeoutMs,
@@ -265,6 +267,11 @@ export class Reflector {
     const status = res.statusCode ?? 0;
     if (status < 200 || status > 299) throw statusError(status, text, req, this.opts.client);
     return parseListPage(text, this.describe(), this.tables);
+  }
+
+  /** What a Table row carries of its object. */
+  private includeObject(): 'Object' | 'Metadata' {
+    return this.opts.metadataOnly ? 'Metadata' : 'Object';
   }
 
   // ---------------------------------------------------------------- watch
@@ -284,7 +291,7 @@ export class Reflector {
     }, (timeoutSeconds + 30) * 1000);
     const req: KubeRequest = {
       path: apiPath(this.opts.resource),
-      query: { watch: 1, allowWatchBookmarks: true, timeoutSeconds, resourceVersion: this.rv, ...(this.opts.table ? { includeObject: 'Object' } : {}) },
+      query: { watch: 1, allowWatchBookmarks: true, timeoutSeconds, resourceVersion: this.rv, ...(this.opts.table ? { includeObject: this.includeObject() } : {}) },
       headers: { Accept: this.opts.table ? TABLE_ACCEPT : this.opts.metadataOnly ? META_WATCH_ACCEPT : JSON_ACCEPT },
       signal: local.signal,
       timeoutMs: this.opts.requestTimeoutMs,

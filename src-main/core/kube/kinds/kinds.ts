@@ -1,6 +1,7 @@
 // The kinds Orrery knows how to show, with the columns kubectl prints for them and a row
 // projection: only these small rows cross to the renderer, never whole objects.
 import type { ColumnDef, KindInfo, ResourceRow } from '../../../contract/types';
+import { tableCell } from '../cache/table-rows';
 import type { KubeObject } from '../cache/types';
 import { healthOf } from './health';
 import { podReady, podReason, podRestarts, podSpecOf, podStatusOf } from './pod-status';
@@ -10,8 +11,10 @@ type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string
 
 interface KindDef extends Omit<KindInfo, 'columns'> {
   columns: Array<ColumnDef & { value(o: Obj): Cell }>;
-  /** Listed and watched as the server's Tables: cells come from its printer (CRD printer columns). */
-  serverTable?: boolean;
+  /** Listed and watched as the server's Tables: cells come from its printer (CRD printer columns).
+   *  'metadata': the rows carry only the objects' metadata (kinds whose list needs nothing else;
+   *  their detail pages read the full object from the API). */
+  serverTable?: boolean | 'metadata';
 }
 
 const age: ColumnDef & { value(o: Obj): Cell } = { id: 'age', title: 'Age', type: 'age', value: (o) => o.metadata.creationTimestamp ?? null };
@@ -158,8 +161,10 @@ const kinds: KindDef[] = [
     id: 'networkpolicies', group: 'networking.k8s.io', version: 'v1', resource: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, category: 'Network',
     columns: [col('podSelector', 'Pod-selector', (o) => selectorText(spec(o).podSelector)), age],
   },
-  { id: 'configmaps', group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, category: 'Config', columns: [col('data', 'Data', (o) => count(o.data) + count(o.binaryData), 'num'), age] },
-  { id: 'secrets', group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, category: 'Config', columns: [col('type', 'Type', (o) => s(o.type)), col('data', 'Data', (o) => count(o.data), 'num'), age] },
+  // The lists show how many keys, never the values (often large: Helm keeps whole releases in
+  // Secrets): listed as the server's Tables with metadata only, so no value reaches the cache.
+  { id: 'configmaps', group: '', version: 'v1', resource: 'configmaps', kind: 'ConfigMap', namespaced: true, category: 'Config', serverTable: 'metadata', columns: [col('data', 'Data', (o) => n(tableCell(o, 'Data')), 'num'), age] },
+  { id: 'secrets', group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true, category: 'Config', serverTable: 'metadata', columns: [col('type', 'Type', (o) => s(tableCell(o, 'Type'))), col('data', 'Data', (o) => n(tableCell(o, 'Data')), 'num'), age] },
   {
     id: 'horizontalpodautoscalers', group: 'autoscaling', version: 'v2', resource: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler', namespaced: true, category: 'Config',
     columns: [
