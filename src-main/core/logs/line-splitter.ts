@@ -1,6 +1,7 @@
 // Splits a kubelet log response (bytes, "TIMESTAMP TEXT\n" per line) into lines. Chunks are cut
 // at the last newline before decoding, so a multi-byte character split across chunks is decoded
 // whole; invalid UTF-8 becomes U+FFFD (TextDecoder semantics) and never throws.
+import { isAscii } from 'node:buffer';
 
 /** A partial line longer than this is cut: it keeps its first MAX_LINE_BYTES bytes. */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
@@ -25,15 +26,13 @@ export class LineSplitter {
       return out;
     }
     const first = chunk.indexOf(0x0a);
-    let body: string;
     if (this.partialBytes > 0 || this.overflowing) {
       // Finish the partial line with the bytes up to the first newline.
       this.keep(chunk.subarray(0, first));
       splitInto(this.takePartial(), out);
-      body = first < last ? chunk.toString('utf8', first + 1, last) : '';
-      if (first < last) splitLines(body, out);
+      if (first < last) splitLines(chunk, first + 1, last, out);
     } else {
-      splitLines(chunk.toString('utf8', 0, last), out);
+      splitLines(chunk, 0, last, out);
     }
     if (last + 1 < chunk.length) this.keep(chunk.subarray(last + 1));
     return out;
@@ -66,24 +65,29 @@ export class LineSplitter {
   }
 }
 
-function splitLines(body: string, out: RawLine[]) {
-  let start = 0;
+/**
+ * The lines of chunk[start, end) (end: the chunk's last newline), each decoded on its own rather
+ * than sliced from the chunk decoded whole: a slice would keep the whole decoded chunk (often
+ * 100 KB and more) alive for as long as any of its lines waits to be sent. A newline byte is
+ * never inside a multi-byte character, so per-line decoding gives the same text.
+ */
+function splitLines(chunk: Buffer, start: number, end: number, out: RawLine[]) {
+  const encoding = isAscii(chunk.subarray(start, end)) ? 'latin1' : 'utf8';
   for (;;) {
-    const nl = body.indexOf('\n', start);
-    if (nl < 0) {
-      splitInto(body.slice(start), out);
+    const nl = chunk.indexOf(0x0a, start);
+    if (nl < 0 || nl >= end) {
+      splitInto(chunk.toString(encoding, start, end), out);
       return;
     }
-    splitInto(body.slice(start, nl), out);
+    splitInto(chunk.toString(encoding, start, nl), out);
     start = nl + 1;
   }
 }
 
 /**
- * A copy of a line's string that does not keep the rest of its chunk alive. Lines are slices of
- * the decoded chunk (no copying while splitting), and a slice holds its whole chunk (often
- * 100 KB and more): fine for lines on their way out, not for a string kept for the stream's
- * life. (V8 flattens the concatenation into a fresh string before slicing it.)
+ * A copy of a string that does not keep the one it was sliced from alive: a timestamp or text is
+ * a slice of its line's string (a long line's, for the whole line). For strings kept for a
+ * stream's life. (V8 flattens the concatenation into a fresh string before slicing it.)
  */
 export function detached(s: string): string {
   return (' ' + s).slice(1);

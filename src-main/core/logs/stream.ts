@@ -362,7 +362,7 @@ export class ContainerStream {
         added = 0;
       }
     }
-    // Kept for the stream's life: copies, not slices pinning the chunks they came in.
+    // Kept for the stream's life: copies, not slices pinning the strings they came from.
     if (this.lastTs !== lastTs) this.lastTs = detached(this.lastTs);
     for (let i = added; i < this.atLastTs.length; i++) this.atLastTs[i] = detached(this.atLastTs[i]!);
   }
