@@ -7,7 +7,7 @@
 //    - kubectl logs -f -l ... --prefix --max-log-requests 200 (lines/s from its stdout, and the
 //      time until every one of the 200 streams produced a line);
 //    - Orrery: a contract client (ContractClient over ws, acking frames) subscribed to logs.tail
-//      with the same selector, decoding every line into a TailLine as the renderer does: lines/s
+//      with the same selector, keeping every line as the renderer does (its LineStore): lines/s
 //      delivered, time until all 200 streams are 'streaming' (target 1 s), and loss: per pod the
 //      sandbox's `seq` values must be contiguous (no gap, no duplicate) over the lines delivered.
 // 2. The server's memory once the view's ring buffer holds 1,000,000 lines (VmRSS from /proc,
@@ -31,6 +31,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { api, type Api } from '../src-main/contract/api';
 import { ContractClient } from '../src-main/contract/client';
 import { LogLineDecoder } from '../src-main/contract/log-lines';
+import { LineStore } from '../src-renderer/src/api/line-store';
 import type { LogFrame, LogStreamStatus } from '../src-main/contract/types';
 import { report, type BenchResult } from './report';
 import { stop, stopAll, track } from './processes';
@@ -231,10 +232,11 @@ interface TailCounters {
 const SEQ = /^\{"seq":(\d+),/;
 
 function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
-  const last = new Map<string, number>();
-  // What the renderer does with every line: a TailLine each (its message and fields are parsed
-  // only when shown, so the seq is read from the text here).
-  const decoder = new LogLineDecoder();
+  const last = new Map<number, number>();
+  // What the renderer does with every line: into its LineStore, in time order, bounded (message
+  // and fields are parsed only for lines shown, so the seq is read from the text here).
+  const store = new LineStore(new LogLineDecoder(), 200_000);
+  let committedAt = 0;
   const c: TailCounters = { lines: 0, streams: [], lost: 0, duplicates: 0, outOfOrder: 0, noSeq: 0, dropped: 0, resets: 0, cancel: () => {} };
   c.cancel = client.subscribe(
     'logs.tail',
@@ -243,16 +245,19 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
       onData(frames: LogFrame[]) {
         for (const f of frames) {
           if (f.type === 'lines') {
-            const lines = decoder.decode(f.batch);
-            c.lines += lines.length;
-            for (const l of lines) {
-              const m = SEQ.exec(l.text);
+            const b = f.batch;
+            store.add(b);
+            c.lines += b.seq.length;
+            for (let i = 0; i < b.seq.length; i++) {
+              const m = SEQ.exec(b.text[i]!);
               if (!m) {
                 c.noSeq++;
                 continue;
               }
               const seq = Number(m[1]);
-              const prev = last.get(l.pod);
+              // Per container stream (one per synthetic pod).
+              const pod = b.src[i]!;
+              const prev = last.get(pod);
               if (prev !== undefined) {
                 if (seq === prev + 1) {
                   /* contiguous */
@@ -260,13 +265,23 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
                 else if (seq === prev) c.duplicates++;
                 else c.outOfOrder++;
               }
-              if (prev === undefined || seq > prev) last.set(l.pod, seq);
+              if (prev === undefined || seq > prev) last.set(pod, seq);
             }
           } else if (f.type === 'streams') {
             c.streams = f.streams;
             if (c.allStreamingMs === undefined && f.streams.length >= PODS && f.streams.every((s) => s.state === 'streaming')) c.allStreamingMs = performance.now() - t0;
           } else if (f.type === 'dropped') c.dropped = f.total;
-          else c.resets++;
+          else {
+            c.resets++;
+            store.clear();
+          }
+        }
+        // Merged at most every 50 ms, as the renderer does.
+        const now = performance.now();
+        if (now - committedAt >= 50) {
+          committedAt = now;
+          store.commit();
+          store.trim();
         }
       },
       onError: (e) => (c.error = e.message),

@@ -60,6 +60,26 @@ describe('LineStore', () => {
     expect(seqs(s)).toEqual(expected);
   });
 
+  it('places a few late lines deep among many held ones (moved in runs) exactly as a full sort', () => {
+    let seed = 5;
+    const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const s = new LineStore(new LogLineDecoder(), 100_000);
+    const all: Array<{ seq: number; ms: number }> = [];
+    const ts = (ms: number) => new Date(Date.UTC(2024, 0, 2) + ms).toISOString();
+    let seq = 0;
+    const held = Array.from({ length: 5000 }, (_, i) => ({ seq: ++seq, ts: ts(i * 10) }));
+    for (const l of held) all.push({ seq: l.seq, ms: Date.parse(l.ts) });
+    put(s, batch(held));
+    for (let round = 0; round < 200; round++) {
+      // 1-20 lines anywhere in the last 50 s, several equal to held times.
+      const lines = Array.from({ length: 1 + rnd(20) }, () => ({ seq: ++seq, ts: ts(rnd(5000) * 10) }));
+      for (const l of lines) all.push({ seq: l.seq, ms: Date.parse(l.ts) });
+      put(s, batch(lines));
+    }
+    expect(seqs(s)).toEqual([...all].sort((a, b) => a.ms - b.ms || a.seq - b.seq).map((l) => l.seq));
+    expect(s.line(s.length - 1).text).toBe(`line ${s.seqAt(s.length - 1)}`);
+  });
+
   it('gives each line back whole, the same object while shown, odd timestamps as sent', () => {
     const s = new LineStore(new LogLineDecoder(), 100);
     const json = '{"level":"warn","msg":"slow","trace_id":"t1"}';

@@ -147,6 +147,10 @@ export class LineStore {
     const cols = this.cols;
     const at = this.first + lo;
     const tailLength = this.count - lo;
+    if (n * 16 < tailLength) {
+      this.insertFew(rows, order, lo);
+      return;
+    }
     const tail = allocate(tailLength);
     for (const k of COLUMNS) tail[k].set(cols[k].subarray(at, at + tailLength));
     // Which line goes where: a held line (index in tail) or a new one (~index in rows).
@@ -155,6 +159,39 @@ export class LineStore {
     let b = 0;
     for (let w = 0; w < picks.length; w++) picks[w] = b >= n || (a < tailLength && compare(tail, a, rows, order[b]!) <= 0) ? a++ : ~order[b++]!;
     for (const k of COLUMNS) place(cols[k], at, tail[k], rows[k], picks);
+    this.count += n;
+  }
+
+  /**
+   * A few new lines deep in the held ones (a stream's late lines): each one's place by binary
+   * search, the held lines after it moved in runs (one memmove per column and line), from the
+   * last new line to the first, instead of a pass comparing every held line after the first.
+   */
+  private insertFew(rows: Columns, order: Int32Array, from: number): void {
+    const n = order.length;
+    const c = this.cols;
+    const places = new Int32Array(n);
+    let lo = from;
+    for (let j = 0; j < n; j++) {
+      let hi = this.count;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(c, this.first + mid, rows, order[j]!) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      places[j] = lo;
+    }
+    let end = this.count; // held lines [places[j], end) move right by j + 1
+    for (let j = n - 1; j >= 0; j--) {
+      const p = places[j]!;
+      const src = this.first + p;
+      for (const k of COLUMNS) {
+        const col = c[k];
+        if (end > p) col.copyWithin(src + j + 1, src, this.first + end);
+        col[src + j] = rows[k][order[j]!]!;
+      }
+      end = p;
+    }
     this.count += n;
   }
 
