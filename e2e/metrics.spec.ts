@@ -129,7 +129,7 @@ test('a bad query shows the error at its position', async ({ page }) => {
 });
 
 test('dashboards render panels with data, with variables filled from the cluster', async ({ page }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000); // three dashboards, each waiting for scrapes on a loaded machine
   const check = watchForErrors(page);
   // refresh=5000: a fresh sandbox's first panels may come before two scrapes exist for rate().
   await open(page, '#/dashboards?d=cluster&range=15m&refresh=5000');
