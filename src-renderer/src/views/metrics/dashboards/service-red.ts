@@ -17,7 +17,8 @@ export const serviceRedDashboard: Dashboard = {
   ],
   panels: [
     { id: 'rate', title: 'Requests by route', unit: 'reqps', stacked: true, queries: [{ expr: `sum by (route) (rate(http_requests_total{${app}}[$__rate_interval]))`, legend: '{{route}}' }] },
-    { id: 'errors', title: 'Error ratio (5xx)', unit: 'ratio', queries: [{ expr: `sum(rate(http_requests_total{${app}, code=~"5.."}[$__rate_interval])) / sum(rate(http_requests_total{${app}}[$__rate_interval]))`, legend: '5xx' }] },
+    // "or 0 * all": no 5xx series at all is a ratio of 0, not "no data".
+    { id: 'errors', title: 'Error ratio (5xx)', unit: 'ratio', queries: [{ expr: `(sum(rate(http_requests_total{${app}, code=~"5.."}[$__rate_interval])) or 0 * sum(rate(http_requests_total{${app}}[$__rate_interval]))) / sum(rate(http_requests_total{${app}}[$__rate_interval]))`, legend: '5xx' }] },
     {
       id: 'duration',
       title: 'Duration percentiles',
@@ -30,7 +31,17 @@ export const serviceRedDashboard: Dashboard = {
       ],
     },
     { id: 'mesh-rate', title: 'Mesh: requests by caller', unit: 'reqps', stacked: true, queries: [{ expr: `sum by (source_workload) (rate(istio_requests_total{${mesh}}[$__rate_interval]))`, legend: '{{source_workload}}' }] },
-    { id: 'mesh-errors', title: 'Mesh: error ratio by caller (5xx)', unit: 'ratio', queries: [{ expr: `sum by (source_workload) (rate(istio_requests_total{${mesh}, response_code=~"5.."}[$__rate_interval])) / sum by (source_workload) (rate(istio_requests_total{${mesh}}[$__rate_interval]))`, legend: '{{source_workload}}' }] },
+    {
+      id: 'mesh-errors',
+      title: 'Mesh: error ratio by caller (5xx)',
+      unit: 'ratio',
+      queries: [
+        {
+          expr: `(sum by (source_workload) (rate(istio_requests_total{${mesh}, response_code=~"5.."}[$__rate_interval])) or 0 * sum by (source_workload) (rate(istio_requests_total{${mesh}}[$__rate_interval]))) / sum by (source_workload) (rate(istio_requests_total{${mesh}}[$__rate_interval]))`,
+          legend: '{{source_workload}}',
+        },
+      ],
+    },
     {
       id: 'mesh-duration',
       title: 'Mesh: duration percentiles',
