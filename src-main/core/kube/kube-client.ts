@@ -22,6 +22,8 @@ export interface KubeRequest {
   signal?: AbortSignal;
   /** Fails the request when no response headers arrive in time (not a limit on streaming). */
   timeoutMs?: number;
+  /** Bytes the response (and a new socket) may buffer before reading pauses (node's default: 64 KiB). */
+  highWaterMark?: number;
   /** For messages: what the request was trying to do ("list pods in shop"). */
   intent?: { verb: string; resource: string; namespace?: string; name?: string };
 }
@@ -143,7 +145,7 @@ export class KubeClient {
     } else if (url.protocol === 'http:' && !this.proxy) opts.agent = this.plain ??= new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
-      const request = send(url, { ...opts, signal: req.signal }, resolve);
+      const request = send(url, { ...opts, signal: req.signal, ...(req.highWaterMark ? { highWaterMark: req.highWaterMark } : {}) }, resolve);
       if (req.timeoutMs) {
         request.setTimeout(req.timeoutMs, () => request.destroy(Object.assign(new Error(`no response within ${req.timeoutMs} ms`), { code: 'ETIMEDOUT' })));
       }

@@ -1,7 +1,7 @@
 // A bounded buffer of a view's lines, compact enough for a million of them. A line is its text
 // as UTF-8 bytes in 1 MiB chunks, deflated once full (chunks.ts), outside the JS heap: nothing
 // for the garbage collector to trace, no sliced string pinning the socket chunk it came from.
-// Beside it, 31 bytes of typed-array columns: its timestamp as numbers (compact-time.ts; an odd
+// Beside it, 27 bytes of typed-array columns: its timestamp as numbers (compact-time.ts; an odd
 // one is kept as bytes before the text), where its bytes are, their length, format, level,
 // flags and which stream it came from. Strings and StoredLine objects are made again on demand
 // (re-filter, export, full text). Sequence numbers are contiguous inside the buffer (every
@@ -41,7 +41,8 @@ export class LineRing {
 
   /** Absolute byte position of the line's record (ts bytes if not numeric, then text bytes). */
   private pos = new Float64Array(0);
-  private tsSeconds = new Float64Array(0);
+  /** Seconds since 1970 as an unsigned 32-bit number: until 2106 (later ones are kept as text). */
+  private tsSeconds = new Uint32Array(0);
   private tsNanos = new Uint32Array(0);
   private readonly time: CompactTime = { seconds: 0, nanos: 0, digits: 0 };
   /** Bytes of the full text (without the timestamp), as LogLine.bytes reports. */
@@ -74,7 +75,7 @@ export class LineRing {
 
   /** Bytes held in chunks and columns (for tests and diagnostics). */
   get footprint(): number {
-    return this.chunks.footprint + this.slots * 31;
+    return this.chunks.footprint + this.slots * 27;
   }
 
   /**
@@ -97,7 +98,7 @@ export class LineRing {
     }
     const seq = this.first + this.count - 1;
     const inline = text.length <= INLINE_MAX_CHARS;
-    const numeric = encodeTime(ts, this.time);
+    const numeric = encodeTime(ts, this.time) && this.time.seconds >= 0 && this.time.seconds < 2 ** 32;
     // UTF-8 needs at most 3 bytes per UTF-16 unit: reserve that, write, keep what was written.
     const room = 3 * ((numeric ? 0 : ts.length) + (inline ? text.length : 0));
     let at = this.end;
@@ -150,7 +151,7 @@ export class LineRing {
       return next;
     };
     this.pos = copy(this.pos, (n) => new Float64Array(n));
-    this.tsSeconds = copy(this.tsSeconds, (n) => new Float64Array(n));
+    this.tsSeconds = copy(this.tsSeconds, (n) => new Uint32Array(n));
     this.tsNanos = copy(this.tsNanos, (n) => new Uint32Array(n));
     this.textBytes = copy(this.textBytes, (n) => new Uint32Array(n));
     this.tsBytes = copy(this.tsBytes, (n) => new Uint8Array(n));
