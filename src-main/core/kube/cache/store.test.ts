@@ -10,13 +10,14 @@ const pod = (name: string, ns: string, labels: Record<string, string>, node: str
 const names = (objs: KubeObject[]) => objs.map((o) => o.metadata.name).sort();
 
 describe('ObjectStore indexes', () => {
-  it('builds an index on first use and keeps it up to date from then on, with the same answers as one kept from the start', () => {
+  it('builds an index (and the name lookup) on first use and keeps it up to date from then on, with the same answers as one kept from the start', () => {
     const early = new ObjectStore();
     const late = new ObjectStore({ indexers: { app: (o) => o.metadata.labels?.app } });
     early.byIndex('label', 'app=web'); // every default index in use from the start
     early.byIndex('namespace', 'a');
     early.byIndex('node', 'n1');
     early.byIndex('owner', 'x');
+    early.getByName('a', 'p1'); // and the name lookup
     const apply = (fn: (s: ObjectStore) => void) => [early, late].forEach(fn);
     apply((s) => {
       s.beginReplace();
@@ -30,6 +31,7 @@ describe('ObjectStore indexes', () => {
       expect(s.countByIndex('namespace', 'a')).toBe(2);
     }
     expect(names(late.byIndex('app', 'web'))).toEqual(['p1', 'p3']);
+    for (const s of [early, late]) expect(s.getByName('b', 'p3')?.metadata.uid).toBe('uid-p3');
     // ... and maintains them afterwards.
     apply((s) => {
       s.apply('MODIFIED', pod('p1', 'a', { app: 'db' }, 'n2', '2'));
@@ -43,6 +45,10 @@ describe('ObjectStore indexes', () => {
       expect(s.indexValues('namespace').sort()).toEqual(['a', 'c']);
     }
     expect(names(late.byIndex('app', 'web'))).toEqual(['p4']);
+    for (const s of [early, late]) {
+      expect(s.getByName('b', 'p3')).toBeUndefined();
+      expect(s.getByName('c', 'p4')?.metadata.uid).toBe('uid-p4');
+    }
     expect(() => late.byIndex('nope', 'x')).toThrow('no index named "nope"');
   });
 });

@@ -57,6 +57,8 @@ export const defaultIndexers: Readonly<Record<'namespace' | 'label' | 'owner' | 
   node: nodeNameOf,
 };
 
+const nameKeyOf = (obj: KubeObject) => `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+
 export function objectKey(obj: KubeObject): string {
   const m = obj.metadata;
   return m.uid ?? (m.namespace ? `${m.namespace}/${m.name ?? ''}` : (m.name ?? ''));
@@ -83,7 +85,8 @@ function asList(v: string | readonly string[] | undefined): readonly string[] {
 
 export class ObjectStore {
   private readonly entries = new Map<string, Entry>();
-  private readonly byName = new Map<string, string>();
+  /** "namespace/name" -> key; like the indexes, built on first use (lists never ask by name). */
+  private byName: Map<string, string> | undefined;
   private readonly indexers: Record<string, IndexFn>;
   /** Indexes are built on first use and maintained from then on: a kind whose consumers never
    *  ask by label or owner (the pods list) does not pay for those at 100k objects. */
@@ -111,6 +114,10 @@ export class ObjectStore {
   }
 
   getByName(namespace: string | undefined, name: string): KubeObject | undefined {
+    if (!this.byName) {
+      this.byName = new Map();
+      for (const [key, e] of this.entries) this.byName.set(nameKeyOf(e.object), key);
+    }
     const key = this.byName.get(`${namespace ?? ''}/${name}`);
     return key === undefined ? undefined : this.get(key);
   }
@@ -200,7 +207,7 @@ export class ObjectStore {
   /** Drops everything without deltas (the cache was released). */
   clear(): void {
     this.entries.clear();
-    this.byName.clear();
+    this.byName?.clear();
     for (const idx of this.indexes.values()) idx.clear();
     this.pending = [];
   }
@@ -236,15 +243,17 @@ export class ObjectStore {
       return;
     }
     this.entries.set(key, { object: obj, epoch: this.epoch });
-    this.byName.set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`, key);
+    this.byName?.set(nameKeyOf(obj), key);
     this.reindex(key, undefined, obj);
     this.push({ type: 'ADDED', key, object: obj });
   }
 
   private remove(key: string, old: KubeObject, last: KubeObject): void {
     this.entries.delete(key);
-    const nameKey = `${old.metadata.namespace ?? ''}/${old.metadata.name ?? ''}`;
-    if (this.byName.get(nameKey) === key) this.byName.delete(nameKey);
+    if (this.byName) {
+      const nameKey = nameKeyOf(old);
+      if (this.byName.get(nameKey) === key) this.byName.delete(nameKey);
+    }
     this.reindex(key, old, undefined);
     this.push({ type: 'DELETED', key, object: last, old });
   }

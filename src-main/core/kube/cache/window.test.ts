@@ -138,7 +138,7 @@ describe('WindowedQuery', () => {
     const oracle = () => {
       const all = [...live.values()]
         .filter(matches)
-        .map((o) => ({ key: o.metadata.uid!, sort: sortKey(o), tie: `${o.metadata.namespace}/${o.metadata.name}`, obj: o }))
+        .map((o) => ({ key: o.metadata.uid!, sort: sortKey(o), ns: o.metadata.namespace ?? '', name: o.metadata.name ?? '', obj: o }))
         .sort(cmp);
       return { total: all.length, rows: all.slice(range.offset, range.offset + range.limit).map((i) => ({ key: i.key, row: project(i.obj) })) };
     };

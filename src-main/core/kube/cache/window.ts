@@ -63,8 +63,10 @@ export interface WindowedQueryOptions<Row> {
 export interface SortItem {
   key: string;
   sort: string | number;
-  /** namespace/name, then key: a total order, so positions are deterministic. */
-  tie: string;
+  /** Ties are broken by namespace, name, then key: a total order, so positions are deterministic.
+   *  (Kept as the object's own strings: no concatenated key per object.) */
+  ns: string;
+  name: string;
   obj: KubeObject;
 }
 
@@ -107,7 +109,8 @@ export function itemComparator(sort: SortSpec, descending: boolean): (a: SortIte
   const dir = (sort === 'age' ? -1 : 1) * (descending ? -1 : 1);
   return (a, b) => {
     if (a.sort !== b.sort) return (a.sort < b.sort ? -1 : 1) * dir;
-    if (a.tie !== b.tie) return a.tie < b.tie ? -1 : 1;
+    if (a.ns !== b.ns) return a.ns < b.ns ? -1 : 1;
+    if (a.name !== b.name) return a.name < b.name ? -1 : 1;
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   };
 }
@@ -122,6 +125,10 @@ export class WindowedQuery<Row> {
   /** Keys changed in place since the last delta (their rows are re-projected if still shown). */
   private pendingChanged = new Set<string>();
   private items: SortItem[] = [];
+  /** Bulk changes (list pages) not merged into `items` yet: merged once when positions are
+   *  needed, so the pages of a list that arrive between two deltas cost one merge pass. */
+  private pendingAdds: SortItem[] = [];
+  private readonly pendingDrops = new Set<SortItem>();
   private readonly byKey = new Map<string, SortItem>();
   private range: WindowRange;
   private windowKeys: string[] = [];
@@ -152,10 +159,12 @@ export class WindowedQuery<Row> {
   }
 
   get total(): number {
+    this.settle();
     return this.items.length;
   }
 
   snapshot(): WindowSnapshot<Row> {
+    this.settle();
     return { total: this.items.length, offset: this.range.offset, rows: this.windowKeys.map((key) => ({ key, row: this.windowRows.get(key)! })) };
   }
 
@@ -175,6 +184,7 @@ export class WindowedQuery<Row> {
 
   /** Position of an object in the filtered, sorted list (-1: not in it); for "scroll to". */
   indexOf(key: string): number {
+    this.settle();
     const item = this.byKey.get(key);
     return item ? this.lowerBound(item) : -1;
   }
@@ -182,13 +192,23 @@ export class WindowedQuery<Row> {
   dispose(): void {
     this.unsubscribe();
     this.items = [];
+    this.pendingAdds = [];
+    this.pendingDrops.clear();
     this.byKey.clear();
     this.windowRows.clear();
   }
 
   private itemOf(key: string, obj: KubeObject): SortItem {
     const m = obj.metadata;
-    return { key, sort: this.sortValue(obj), tie: `${m.namespace ?? ''}/${m.name ?? ''}`, obj };
+    return { key, sort: this.sortValue(obj), ns: m.namespace ?? '', name: m.name ?? '', obj };
+  }
+
+  /** Merges pending bulk changes into the sorted list. */
+  private settle(): void {
+    if (this.pendingAdds.length === 0 && this.pendingDrops.size === 0) return;
+    this.merge(this.pendingDrops, this.pendingAdds);
+    this.pendingAdds = [];
+    this.pendingDrops.clear();
   }
 
   private lowerBound(item: SortItem): number {
@@ -204,12 +224,14 @@ export class WindowedQuery<Row> {
 
   private onBatch(batch: readonly Delta[]): void {
     const changed = this.pendingChanged;
-    const rebuild = batch.length >= REBUILD_MIN && batch.length * 8 > this.items.length;
+    const rebuild = batch.length >= REBUILD_MIN && batch.length * 8 > this.items.length + this.pendingAdds.length;
     // Each splice moves half the list on average: a list page of 500 into 100k rows moved 25M
-    // slots. In bulk, removals and insertions are collected and applied in one merge pass.
+    // slots. In bulk, removals and insertions are collected and applied in one merge pass, when
+    // positions are next needed (settle).
     const bulk = !rebuild && batch.length >= MERGE_MIN;
-    const dropped = new Set<SortItem>();
-    const added: SortItem[] = [];
+    if (!rebuild && !bulk) this.settle();
+    const dropped = this.pendingDrops;
+    const added = this.pendingAdds;
     for (const d of batch) {
       const prev = this.byKey.get(d.key);
       const keep = d.type !== 'DELETED' && this.matches(d.object);
@@ -221,7 +243,7 @@ export class WindowedQuery<Row> {
         else this.byKey.delete(d.key);
         continue;
       }
-      if (prev && next && prev.sort === next.sort && prev.tie === next.tie) {
+      if (prev && next && prev.sort === next.sort && prev.ns === next.ns && prev.name === next.name) {
         prev.obj = next.obj; // same position: no move
         continue;
       }
@@ -245,14 +267,18 @@ export class WindowedQuery<Row> {
         this.byKey.set(d.key, next);
       }
     }
-    if (rebuild) this.items = [...this.byKey.values()].sort(this.cmp);
-    if (bulk) this.merge(dropped, added);
+    if (rebuild) {
+      // The keyed items are the truth: pending changes are in them already.
+      this.items = [...this.byKey.values()].sort(this.cmp);
+      this.pendingAdds = [];
+      this.pendingDrops.clear();
+    }
     if (this.onChange) return this.onChange();
     const delta = this.takeDelta();
     if (delta) this.onDelta?.(delta);
   }
 
-  /** Drops `dropped` from the sorted list and merges `added` in (items added and dropped again in the same batch cancel out). */
+  /** Drops `dropped` from the sorted list and merges `added` in (items added and dropped again before a merge cancel out). */
   private merge(dropped: ReadonlySet<SortItem>, added: SortItem[]): void {
     const kept = dropped.size ? this.items.filter((i) => !dropped.has(i)) : this.items;
     const ins = (dropped.size ? added.filter((i) => !dropped.has(i)) : added).sort(this.cmp);
@@ -279,6 +305,7 @@ export class WindowedQuery<Row> {
   }
 
   private recompute(changed: ReadonlySet<string>): WindowDelta<Row> | undefined {
+    this.settle();
     const { offset, limit } = this.range;
     const end = Math.min(this.items.length, offset + limit);
     const next: string[] = [];
