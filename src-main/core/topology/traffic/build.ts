@@ -132,6 +132,9 @@ export function buildServiceGraph(results: TrafficResults, opts: BuildServiceGra
     return n;
   };
   const out: TrafficEdge[] = [];
+  // 5xx of the calls each node made, as its own sidecar counted them (the same pods, scraped at
+  // the same moments as the answers it gave): what explains its own 5xx answers.
+  const failedCalls = new Map<string, number>();
   for (const [id, acc] of edges) {
     const reporter = acc.byReporter.has('destination') ? 'destination' : acc.byReporter.has('source') ? 'source' : '';
     const rates = acc.byReporter.get(reporter) ?? zero();
@@ -143,6 +146,8 @@ export function buildServiceGraph(results: TrafficResults, opts: BuildServiceGra
     if (p95 !== undefined && Number.isFinite(p95)) edge.p95Ms = p95;
     if (acc.bytes !== undefined) edge.bytesPerSecond = acc.bytes;
     out.push(edge);
+    const own = acc.byReporter.get('source') ?? rates;
+    failedCalls.set(sid, (failedCalls.get(sid) ?? 0) + own.errors);
     const s = nodeOf(sid);
     const t = nodeOf(tid);
     for (const k of ['rps', 'errors', 'clientErrors'] as const) {
@@ -155,7 +160,8 @@ export function buildServiceGraph(results: TrafficResults, opts: BuildServiceGra
     const h = trafficHealth(n.inbound, thresholds);
     if (h) n.health = h;
     // Where an error chain starts: its 5xx answers are mostly not explained by failed calls.
-    if (n.inbound.errors > 0 && n.inbound.errors - n.outbound.errors > 0.5 * n.inbound.errors) n.origin = true;
+    const failed = failedCalls.get(n.id) ?? 0;
+    if (n.inbound.errors > 0 && n.inbound.errors - failed > 0.5 * n.inbound.errors) n.origin = true;
   }
 
   // Objects behind the nodes, and known ones that were silent (dimmed in the view).

@@ -2,7 +2,7 @@
 // the fast layered one, in a worker) places everything; later updates keep every known node
 // where it is and place new ones next to their neighbours; only "re-layout" moves the rest.
 // Level of detail: labels show once nodes are big enough on screen to carry them; big graphs
-// draw thin edges without arrows. A text list of nodes and edges mirrors the canvas for screen
+// draw thin edges without arrows, and pan and zoom as a bitmap between redraws. A text list of nodes and edges mirrors the canvas for screen
 // readers (and tests) while the graph is small enough for that to be cheap.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { HealthLevel } from '../../../../src-main/contract/types';
@@ -67,6 +67,91 @@ const ZOOM_LIMIT = { min: 0.05, max: 12 };
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/**
+ * Pan and zoom for big graphs: echarts redraws every node and edge on each move (about 90 ms of
+ * CPU a frame at 1,000 nodes and 5,000 edges in software rendering), so while the user drags or
+ * wheels, the drawn canvas is moved and scaled with a CSS transform (the compositor's work, not
+ * the page's) and echarts draws once, at the new centre and zoom, when the gesture pauses.
+ * `commitZoom` gets the zoom factor and returns the new absolute zoom.
+ */
+function bitmapRoam(el: HTMLElement, chart: ECharts, enabled: { current: boolean }, commitZoom: (factor: number) => number): () => void {
+  let s = 1;
+  let tx = 0;
+  let ty = 0;
+  let drag: { x: number; y: number } | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const layer = () => el.firstElementChild as HTMLElement | null;
+  const apply = () => {
+    const l = layer();
+    if (!l) return;
+    l.style.transformOrigin = '0 0';
+    l.style.transform = s === 1 && tx === 0 && ty === 0 ? '' : `translate(${tx}px, ${ty}px) scale(${s})`;
+  };
+  const commit = () => {
+    timer = undefined;
+    if (s === 1 && tx === 0 && ty === 0) return;
+    // The data point now shown at the view's centre becomes the centre.
+    const w = el.clientWidth;
+    const h = el.clientHeight;
+    const px = (w / 2 - tx) / s;
+    const py = (h / 2 - ty) / s;
+    const center = chart.convertFromPixel({ seriesIndex: 0 }, [px, py]) as number[] | undefined;
+    const factor = s;
+    s = 1;
+    tx = 0;
+    ty = 0;
+    apply();
+    if (!center) return;
+    const z = commitZoom(factor);
+    chart.setOption({ series: [{ id: 'graph', center, zoom: z }] });
+  };
+  const later = (ms: number) => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(commit, ms);
+  };
+  const onWheel = (e: WheelEvent) => {
+    if (!enabled.current) return;
+    e.preventDefault();
+    const r = el.getBoundingClientRect();
+    const mx = e.clientX - r.left;
+    const my = e.clientY - r.top;
+    const f = e.deltaY < 0 ? 1.1 : 1 / 1.1;
+    tx = mx - (mx - tx) * f;
+    ty = my - (my - ty) * f;
+    s *= f;
+    apply();
+    later(200);
+  };
+  const onDown = (e: MouseEvent) => {
+    if (!enabled.current || e.button !== 0) return;
+    drag = { x: e.clientX, y: e.clientY };
+    if (timer) clearTimeout(timer);
+  };
+  const onMove = (e: MouseEvent) => {
+    if (!drag) return;
+    tx += e.clientX - drag.x;
+    ty += e.clientY - drag.y;
+    drag = { x: e.clientX, y: e.clientY };
+    apply();
+  };
+  const onUp = () => {
+    if (!drag) return;
+    drag = undefined;
+    later(0);
+  };
+  el.addEventListener('wheel', onWheel, { passive: false });
+  el.addEventListener('mousedown', onDown);
+  window.addEventListener('mousemove', onMove);
+  window.addEventListener('mouseup', onUp);
+  return () => {
+    if (timer) clearTimeout(timer);
+    el.removeEventListener('wheel', onWheel);
+    el.removeEventListener('mousedown', onDown);
+    window.removeEventListener('mousemove', onMove);
+    window.removeEventListener('mouseup', onUp);
+  };
+}
+
 function layoutNode(n: GraphNodeSpec): LayoutNode {
   // The label sits under the symbol: the box is as wide as the longer of the two.
   return { id: n.id, width: Math.max(n.size, Math.min(180, n.label.length * 6.5)) + 8, height: n.size + 18, ...(n.group ? { group: n.group } : {}) };
@@ -121,14 +206,21 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const zoom = useRef(1);
+  const drawPending = useRef(false);
   const theme = useGraphTheme();
   const layout = useStableLayout(nodes, edges, relayout, onLayout);
-  const [labels, setLabels] = useState(true);
+  // Small graphs start labelled; big ones start zoomed out to fit, where labels would not fit
+  // (deciding before the first draw saves drawing everything twice).
+  const [labels, setLabels] = useState(() => nodes.length <= 80);
   const handlers = useRef({ onSelect, onOpen, onRendered });
   useEffect(() => {
     handlers.current = { onSelect, onOpen, onRendered };
   });
   const large = nodes.length > LARGE || edges.length > LARGE * 3;
+  const largeRef = useRef(large);
+  useEffect(() => {
+    largeRef.current = large;
+  }, [large]);
 
   // How many pixels a layout unit takes at zoom 1 (echarts fits the bounding box into the view).
   const fitRef = useRef(1);
@@ -161,7 +253,12 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
       const data = p.data as { id?: string } | undefined;
       if (p.dataType === 'node' && data?.id) handlers.current.onOpen?.(data.id);
     });
-    c.on('finished', () => handlers.current.onRendered?.());
+    // 'finished' also follows a resize of the empty chart: report only drawn updates.
+    c.on('finished', () => {
+      if (!drawPending.current) return;
+      drawPending.current = false;
+      handlers.current.onRendered?.();
+    });
     c.getZr().on('click', (e) => {
       if (!e.target) handlers.current.onSelect?.(undefined);
     });
@@ -173,9 +270,16 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
       const show = fitRef.current * zoom.current >= MIN_LABEL_SCALE;
       setLabels((cur) => (cur === show ? cur : show));
     });
+    const stopBitmapRoam = bitmapRoam(el, c, largeRef, (factor) => {
+      zoom.current = Math.min(ZOOM_LIMIT.max, Math.max(ZOOM_LIMIT.min, zoom.current * factor));
+      const show = fitRef.current * zoom.current >= MIN_LABEL_SCALE;
+      setLabels((cur) => (cur === show ? cur : show));
+      return zoom.current;
+    });
     const observer = new ResizeObserver(() => c.resize());
     observer.observe(el);
     return () => {
+      stopBitmapRoam();
       observer.disconnect();
       c.dispose();
       chart.current = null;
@@ -196,8 +300,8 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
         symbol: n.symbol,
         symbolSize: n.size,
         value: n.label,
-        label: { formatter: n.label },
-        tooltip: { formatter: n.tooltip.map(escape).join('<br>') },
+        // Series-level formatters read these (per-item label/tooltip options cost a model each).
+        tip: n.tooltip.map(escape).join('<br>'),
         itemStyle: {
           color: color(n.health),
           opacity: n.dim ? 0.35 : 1,
@@ -212,8 +316,8 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
         id: e.id,
         source: e.source,
         target: e.target,
-        tooltip: { formatter: e.tooltip.map(escape).join('<br>') },
-        label: { show: labels && !large && !!e.label, formatter: e.label ?? '' },
+        tip: e.tooltip.map(escape).join('<br>'),
+        text: e.label ?? '',
         lineStyle: {
           color: isSel ? theme.accent : e.health ? theme.health[e.health] : theme.muted,
           width: isSel ? e.width + 2 : e.width,
@@ -224,21 +328,22 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
     });
     return {
       animation: false,
-      tooltip: { confine: true, enterable: false, transitionDuration: 0 },
+      tooltip: { confine: true, enterable: false, transitionDuration: 0, formatter: (p) => (p as { data?: { tip?: string } }).data?.tip ?? '' },
       series: [
         {
           id: 'graph',
           type: 'graph',
           layout: 'none',
-          roam: true,
+          // Big graphs move as a bitmap while the user pans and zooms (see bitmapRoam).
+          roam: !large,
           scaleLimit: ZOOM_LIMIT,
           data,
           links,
           edgeSymbol: large ? ['none', 'none'] : ['none', 'arrow'],
           edgeSymbolSize: 7,
           lineStyle: { curveness: large ? 0 : 0.06 },
-          label: { show: labels, position: 'bottom', color: theme.text, fontSize: 11, distance: 3 },
-          edgeLabel: { fontSize: 10, color: theme.muted },
+          label: { show: labels, position: 'bottom', color: theme.text, fontSize: 11, distance: 3, formatter: (p) => String((p as { value?: unknown }).value ?? '') },
+          edgeLabel: { show: labels && !large, fontSize: 10, color: theme.muted, formatter: (p) => (p as { data?: { text?: string } }).data?.text ?? '' },
           // Highlighting neighbours on hover repaints every element: only for graphs small enough.
           emphasis: large ? { focus: 'none', scale: false } : { focus: 'adjacency', lineStyle: { width: 3 } },
         },
@@ -247,7 +352,10 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
   }, [layout, nodes, edges, theme, labels, large, selected]);
 
   useEffect(() => {
-    if (option) chart.current?.setOption(option);
+    if (!option || !chart.current) return;
+    // Before setOption: echarts draws (and may say 'finished') within the call.
+    drawPending.current = true;
+    chart.current.setOption(option);
   }, [option]);
 
   useEffect(() => {
