@@ -56,12 +56,12 @@ export function ResourcesView() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  // The window opens at once from the route's kind id, not after the kinds list (which waits
+  // for the cluster's discovery): the backend resolves the kind itself and ignores a namespace
+  // filter on cluster-scoped kinds, so listing starts while the page is still learning columns.
   const query = useMemo(
-    () =>
-      context && kind
-        ? { context, kind: kind.id, namespaces: namespace && kind.namespaced ? [namespace] : undefined, name: name || undefined, labelSelector: selector || undefined, sort, descending }
-        : undefined,
-    [context, kind, namespace, name, selector, sort, descending],
+    () => (context ? { context, kind: kindId, namespaces: namespace ? [namespace] : undefined, name: name || undefined, labelSelector: selector || undefined, sort, descending } : undefined),
+    [context, kindId, namespace, name, selector, sort, descending],
   );
   const { view, showRange } = useResourceWindow(query);
 
