@@ -166,6 +166,7 @@ interface Layout {
 function useStableLayout(nodes: GraphNodeSpec[], edges: GraphEdgeSpec[], relayout: number, onLayout: GraphCanvasProps['onLayout']): Layout | undefined {
   const [layout, setLayout] = useState<Layout>();
   const laidOutFor = useRef<number | undefined>(undefined);
+  const laidOutWithoutEdges = useRef(false);
   const nodeKey = useMemo(() => nodes.map((n) => n.id).join('\n'), [nodes]);
   const edgeKey = useMemo(() => edges.map((e) => `${e.source}>${e.target}`).join('\n'), [edges]);
   const inputs = useRef({ nodes, edges, onLayout });
@@ -178,12 +179,15 @@ function useStableLayout(nodes: GraphNodeSpec[], edges: GraphEdgeSpec[], relayou
     if (ns.length === 0) return;
     const lnodes = ns.map(layoutNode);
     const ledges: LayoutEdge[] = es.map((e) => ({ source: e.source, target: e.target }));
-    if (laidOutFor.current !== relayout) {
+    // A layout made before any edge existed (traffic not there yet) says nothing: redo it once
+    // edges arrive; otherwise only on request.
+    if (laidOutFor.current !== relayout || (laidOutWithoutEdges.current && ledges.length > 0)) {
       let cancelled = false;
       const t0 = performance.now();
       void computeLayout(lnodes, ledges).then((r) => {
         if (cancelled) return;
         laidOutFor.current = relayout;
+        laidOutWithoutEdges.current = ledges.length === 0;
         // Nodes that arrived while the worker ran are placed incrementally.
         const positions = placeNewNodes(lnodes, ledges, new Map(Object.entries(r.positions)));
         setLayout({ positions, engine: r.engine });

@@ -153,7 +153,9 @@ export function ServiceGraphView() {
   // When each step was worst: one cell per step of the replay.
   const strip = useMemo(() => {
     if (!h) return [];
-    return h.times.map((_, i) => {
+    return h.times.map((_, i): HealthLevel | 'none' => {
+      // No request at all at that step (before Prometheus had data): grey, not green.
+      if (!h.edges.some((e) => (e.rps[i] ?? 0) > 0)) return 'none';
       let worst: HealthLevel = 'ok';
       for (const e of h.edges) {
         const l = trafficHealth({ rps: e.rps[i] ?? 0, errors: e.errors[i] ?? 0, clientErrors: e.clientErrors[i] ?? 0 }, thresholds)?.level ?? 'ok';
