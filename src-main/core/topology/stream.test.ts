@@ -54,6 +54,8 @@ describe('topology.graph', () => {
     );
     // Secrets are read as metadata only: the graph knows the name, the backend never holds the value.
     expect(g.nodes.get('Secret/shop/web-tls')?.health).toBeUndefined();
+    // Found in the cache (a missing one would say so).
+    expect(g.nodes.get('ConfigMap/shop/web-config')?.health).toBeUndefined();
 
     // A new Service selecting nothing, then its removal, arrive as deltas of the same graph.
     env.h.server.store.create('services', { metadata: { name: 'orphan', namespace: 'shop' }, spec: { selector: { app: 'none' }, ports: [{ port: 80 }] } } as never);

@@ -7,7 +7,7 @@ import { ContractError } from '../../contract/errors';
 import type { StreamSink } from '../../contract/server';
 import { DEFAULT_TOPOLOGY_KINDS, type TopologyFrame, type TopologyKind } from '../../contract/topology-types';
 import type { CacheHandle } from '../kube/cache/cache';
-import { storeOptionsFor, type ClusterCaches } from '../kube/clusters';
+import type { ClusterCaches } from '../kube/clusters';
 import { findKind } from '../kube/kinds/kinds';
 import { toSyncState } from '../kube/sync-state';
 import { buildTopology, nodeId, TOPOLOGY_SOURCES, type TopologySourceKind, type TopologyStores } from './build';
@@ -16,8 +16,6 @@ import { viewOf } from './filter';
 
 export type TopologyRequest = ParsedInputOf<Api['topology.graph']>;
 
-/** Kinds whose objects the graph only names: read as metadata (no Secret values in memory). */
-const METADATA_ONLY = new Set<TopologySourceKind>(['configmaps', 'secrets', 'serviceaccounts']);
 /** Needed whatever is shown: pods and the owners they are grouped into. */
 const ALWAYS = new Set<TopologySourceKind>(['pods', 'deployments', 'replicasets', 'statefulsets', 'daemonsets', 'jobs', 'cronjobs']);
 /** How long the first snapshot waits for kinds still listing. */
@@ -32,12 +30,9 @@ export async function streamTopology(caches: ClusterCaches, req: TopologyRequest
   const handles = new Map<TopologySourceKind, CacheHandle>();
   const releaseAll = () => handles.forEach((h) => h.release());
   try {
-    const cache = await caches.cache(req.context);
-    for (const id of sourcesFor(kinds)) {
-      const kind = findKind(id)!;
-      const resource = { group: kind.group, version: kind.version, resource: kind.resource };
-      handles.set(id, cache.acquire(resource, { metadataOnly: METADATA_ONLY.has(id), store: storeOptionsFor(kind.resource) }));
-    }
+    // The same handles the list views use (one watch per kind): ConfigMaps and Secrets are cached
+    // as metadata only there, so no Secret value is in memory for the graph either.
+    for (const id of sourcesFor(kinds)) handles.set(id, await caches.acquire(req.context, findKind(id)!));
   } catch (err) {
     releaseAll();
     throw new ContractError('UNAVAILABLE', (err as Error).message);
