@@ -39,7 +39,7 @@ async function main() {
   const kubeconfig = join(mkdtempSync(join(tmpdir(), 'orrery-bench-usage-')), 'kubeconfig');
   const cluster = await startSandboxProcess(kubeconfig, ['--scale-pods', String(PODS)], 600_000);
   console.log(`sandbox with ${PODS} pods ready in ${cluster.readyS.toFixed(0)} s`);
-  const backend = createBackend({ host: 'server', version: 'bench', kubeconfigPaths: [kubeconfig], telemetry: createTelemetry(), metrics: { resource: { store: { budgetBytes: BUDGET }, poller: { maxResolutionS: 3 } } } });
+  const backend = createBackend({ host: 'server', version: 'bench', kubeconfigPaths: [kubeconfig], telemetry: createTelemetry(), metrics: { resource: { allPodsUpTo: Infinity, store: { budgetBytes: BUDGET }, poller: { maxResolutionS: 3 } } } });
   const context = 'orrery-sandbox';
   const abort = new AbortController();
   const sink: StreamSink<UsageFrame> = { push: () => true, drained: async () => undefined, end: () => undefined, error: (e) => console.error(e), signal: abort.signal };

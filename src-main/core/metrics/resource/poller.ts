@@ -39,6 +39,10 @@ export interface PollerDeps {
   onStatus(status: ResourceMetricsStatus): void;
   /** Namespaces to poll when cluster-wide listing is forbidden. */
   namespaces(): string[];
+  /** Which pods to poll: all of them, or only those of some namespaces (none: nodes only). A
+   *  large cluster polls only the namespaces in view: at 100k pods one cluster-wide poll costs
+   *  over a second of CPU, which an idle app must not spend every minute. */
+  podScope?(): { all: true } | { namespaces: string[]; why: string };
 }
 
 const DEFAULT_RESOLUTION_S = 15;
@@ -107,8 +111,14 @@ export class UsagePoller {
     this.schedule(retryInMs);
   }
 
-  private async listPods(kube: KubeClient): Promise<{ pods: UsageSample[]; namespaces?: string[]; refused?: string[] }> {
+  private async listPods(kube: KubeClient): Promise<{ pods?: UsageSample[]; namespaces?: string[]; refused?: string[]; scoped?: string }> {
     const signal = this.abort.signal;
+    const scope = this.deps.podScope?.() ?? { all: true };
+    if (!('all' in scope)) {
+      if (scope.namespaces.length === 0) return { scoped: scope.why };
+      const { pods, namespaces, refused } = await this.listNamespaces(kube, scope.namespaces);
+      return { pods, namespaces, scoped: scope.why, ...(refused ? { refused } : {}) };
+    }
     const tryCluster = !this.clusterForbiddenAt || this.opts.now() - this.clusterForbiddenAt > this.opts.clusterRetryMs;
     if (tryCluster) {
       try {
@@ -125,6 +135,11 @@ export class UsagePoller {
     if (namespaces.length === 0) {
       throw new MetricsUnavailable({ state: 'forbidden', verb: 'list', resource: 'pods.metrics.k8s.io', message: 'Not allowed to list pods.metrics.k8s.io cluster-wide, and no namespace to look at' });
     }
+    return this.listNamespaces(kube, namespaces);
+  }
+
+  private async listNamespaces(kube: KubeClient, namespaces: string[]): Promise<{ pods: UsageSample[]; namespaces: string[]; refused?: string[] }> {
+    const signal = this.abort.signal;
     const pods: UsageSample[] = [];
     let firstError: unknown;
     const allowed: string[] = [];
@@ -158,10 +173,15 @@ export class UsagePoller {
       this.fail(podsR.reason);
       return;
     }
+    if (nodesR.status === 'rejected' && podsR.status === 'fulfilled' && !podsR.value.pods) {
+      this.fail(nodesR.reason); // nodes were all there was to poll
+      return;
+    }
     const nodes = nodesR.status === 'fulfilled' ? nodesR.value : undefined;
     const pods = podsR.status === 'fulfilled' ? podsR.value.pods : undefined;
     const namespaces = podsR.status === 'fulfilled' ? podsR.value.namespaces : undefined;
     const refused = podsR.status === 'fulfilled' ? podsR.value.refused : undefined;
+    const scoped = podsR.status === 'fulfilled' ? podsR.value.scoped : undefined;
     let maxTs = 0;
     const windows: number[] = [];
     for (const list of [nodes, pods]) {
@@ -191,7 +211,8 @@ export class UsagePoller {
     const partial = [
       nodesR.status === 'rejected' ? `node usage: ${(nodesR.reason as Error).message}` : '',
       podsR.status === 'rejected' ? `pod usage: ${(podsR.reason as Error).message}` : '',
-      namespaces ? `listing pods.metrics.k8s.io cluster-wide is forbidden; only namespaces ${namespaces.join(', ')} are polled${refused ? ` (also forbidden in ${refused.join(', ')})` : ''}` : '',
+      scoped ? `${scoped}${refused ? ` (forbidden in ${refused.join(', ')})` : ''}` : '',
+      namespaces && !scoped ? `listing pods.metrics.k8s.io cluster-wide is forbidden; only namespaces ${namespaces.join(', ')} are polled${refused ? ` (also forbidden in ${refused.join(', ')})` : ''}` : '',
     ]
       .filter(Boolean)
       .join('; ');

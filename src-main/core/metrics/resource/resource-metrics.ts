@@ -18,6 +18,8 @@ export interface ResourceMetricsOptions {
   lingerMs?: number;
   /** The context's default namespace (polled on its own when cluster-wide listing is forbidden). */
   namespaceOf?: (context: string) => Promise<string | undefined>;
+  /** Clusters with more pods than this keep pod usage only for the namespaces in view (5,000). */
+  allPodsUpTo?: number;
 }
 
 interface Entry {
@@ -46,7 +48,7 @@ export class ResourceMetrics {
       }
     }
     const defaultNamespace = await this.opts.namespaceOf?.(context).catch(() => undefined);
-    return new ContextUsage({ kube: () => this.caches.client(context), handles }, { ...(this.opts.store ? { store: this.opts.store } : {}), ...(this.opts.poller ? { poller: this.opts.poller } : {}), ...(defaultNamespace ? { defaultNamespace } : {}) });
+    return new ContextUsage({ kube: () => this.caches.client(context), handles }, { ...(this.opts.store ? { store: this.opts.store } : {}), ...(this.opts.poller ? { poller: this.opts.poller } : {}), ...(defaultNamespace ? { defaultNamespace } : {}), ...(this.opts.allPodsUpTo !== undefined ? { allPodsUpTo: this.opts.allPodsUpTo } : {}) });
   }
 
   /** Starts (or keeps) polling the context; call the returned function when done. */

@@ -65,6 +65,11 @@ export function ResourceUsage({ context, target }: { context: string; target: Us
               A sample every {status.resolutionS} s{status.retentionS ? `, ${Math.round(status.retentionS / 60)} min kept` : ''} (metrics-server keeps no history; Orrery does).
             </div>
           )}
+          {status?.state === 'ok' && status.message && (
+            <div className="muted small" data-testid="usage-note">
+              {status.message}
+            </div>
+          )}
         </>
       )}
     </section>
