@@ -98,12 +98,12 @@ export function createBackend(options: BackendOptions): Backend {
     'resources.window': (input, sink) => views.open(input, sink),
     'resources.detail': (input, sink) => streamDetail(caches, input, sink, resolveKind),
     'resources.permissions': async ({ context, kind, namespace, name }) => {
-      await resolveKind(context, kind).catch(() => undefined); // a custom kind opened from a link
-      return permissions(await clientFor(context), resolveTarget(kind, namespace, name));
+      const def = await resolveKind(context, kind).catch(() => undefined); // a custom kind
+      return permissions(await clientFor(context), resolveTarget(kind, namespace, name, def));
     },
     'resources.action': async ({ context, kind, namespace, name, ...rest }) => {
-      await resolveKind(context, kind).catch(() => undefined);
-      return runAction(await clientFor(context), resolveTarget(kind, namespace, name), rest);
+      const def = await resolveKind(context, kind).catch(() => undefined);
+      return runAction(await clientFor(context), resolveTarget(kind, namespace, name, def), rest);
     },
     'resources.scroll': ({ viewId, offset, limit }) => views.scroll(viewId, offset, limit),
     'cluster.namespaces': async ({ context }, sink) => {

@@ -37,8 +37,10 @@ function objectPath(t: Target, subresource?: string): string {
   return `${base}/${encodeURIComponent(t.name)}${subresource ? `/${subresource}` : ''}`;
 }
 
-export function resolveTarget(kindId: string, namespace: string | undefined, name: string): Target {
-  const kind = findKind(kindId);
+/** The object an action is about; `kind` is the context's definition of kindId (a discovered
+ *  kind), undefined for the kinds Orrery defines. */
+export function resolveTarget(kindId: string, namespace: string | undefined, name: string, discovered?: KindDef): Target {
+  const kind = findKind(kindId) ?? discovered;
   if (!kind) throw new ContractError('NOT_FOUND', `unknown resource kind "${kindId}"`);
   if (kind.namespaced && !namespace) throw new ContractError('BAD_INPUT', `${kind.kind} is namespaced: give its namespace`);
   return { kind, namespace: kind.namespaced ? namespace : undefined, name };

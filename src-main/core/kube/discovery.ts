@@ -8,7 +8,7 @@ import type { ClusterCaches } from './clusters';
 import type { KubeClient } from './kube-client';
 import { tableCell } from './cache/table-rows';
 import type { KubeObject } from './cache/types';
-import { findKind, kindInfo, registerKind, type KindDef } from './kinds/kinds';
+import { findKind, kindInfo, type KindDef } from './kinds/kinds';
 
 interface ApiResource {
   name: string;
@@ -113,6 +113,9 @@ interface Cached {
 
 export class Discovery {
   private byContext = new Map<string, Cached>();
+  /** Discovered kinds by context, then id: two clusters may serve one CRD in different versions
+   *  or with different columns, so a kind found on one never stands for another's. */
+  private defs = new Map<string, Map<string, KindDef>>();
 
   constructor(
     private readonly clientFor: (context: string) => Promise<KubeClient>,
@@ -136,8 +139,9 @@ export class Discovery {
   async resolve(context: string, id: string): Promise<KindDef | undefined> {
     const known = findKind(id);
     if (known || !id.includes('.')) return known;
+    const discovered = () => this.defs.get(context)?.get(id);
     await this.kinds(context).catch(() => []);
-    return findKind(id) ?? (await this.kinds(context, true).catch(() => []), findKind(id));
+    return discovered() ?? (await this.kinds(context, true).catch(() => []), discovered());
   }
 
   /**
@@ -225,15 +229,17 @@ export class Discovery {
     ]);
     const crdFor = (group: string, plural: string) => crds.find((c) => c.spec?.group === group && c.spec.names?.plural === plural);
     const found: KindInfo[] = [];
+    const defs = new Map<string, KindDef>();
     for (const { group, version, resources } of lists) {
       for (const r of resources) {
         if (r.name.includes('/') || !r.verbs?.includes('list') || !r.verbs.includes('watch')) continue;
         if (isStatic(group, r.name)) continue;
         const def = discoveredKind(group, version, r, crdFor(group, r.name));
-        registerKind(def);
+        defs.set(def.id, def);
         found.push(kindInfo(def));
       }
     }
+    this.defs.set(context, defs);
     return found.sort((a, b) => a.id.localeCompare(b.id));
   }
 }

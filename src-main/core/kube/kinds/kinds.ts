@@ -223,14 +223,6 @@ const kinds: KindDef[] = [
 
 const byId = new Map(kinds.map((k) => [k.id, k]));
 
-const definedIds = new Set(kinds.map((k) => k.id));
-
-/** Adds or updates a kind found by discovery (a CRD may gain columns); the kinds defined here
- *  are never replaced (discovered ids are `plural.group`, so they do not clash). */
-export function registerKind(kind: KindDef) {
-  if (!definedIds.has(kind.id)) byId.set(kind.id, kind);
-}
-
 /** What the renderer needs to know about a kind (no functions). */
 export function kindInfo({ columns, serverTable: _serverTable, ...rest }: KindDef): KindInfo {
   return { ...rest, columns: columns.map(({ value: _value, ...c }) => c) };
@@ -241,6 +233,7 @@ export function kindInfos(): KindInfo[] {
   return kinds.map(kindInfo);
 }
 
+/** A kind Orrery defines (kinds found by discovery are per context: Discovery.resolve). */
 export function findKind(id: string): KindDef | undefined {
   return byId.get(id);
 }
