@@ -3,8 +3,10 @@
 // drawing the same data in a bare page, measured in the same run and the same browser.
 // bench/metrics-chart/page.ts is bundled by Vite (as the renderer is) and served with the app's
 // CSP; each measurement is a fresh page. Two cases: the first chart of a page (the chart code
-// still cold: parsed and compiled on first use) and a new result into a chart already drawn (what
-// a query, a range change or a refresh in the app does); the target is checked on the second.
+// still cold: parsed and compiled on first use), the same after the app's idle-time warm-up (a
+// small chart drawn off screen once the renderer is idle, as the app does at start: what a user
+// opening the explorer gets), and a new result into a chart already drawn (what a query, a range
+// change or a refresh in the app does); the target is checked on the last two.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -64,19 +66,20 @@ async function main() {
 
     const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
     type Kind = 'orrery' | 'bare';
-    const times: Record<'cold' | 'warm', Record<Kind, number[]>> = { cold: { orrery: [], bare: [] }, warm: { orrery: [], bare: [] } };
+    type Mode = 'cold' | 'prewarmed' | 'warm';
+    const times: Record<Mode, Record<Kind, number[]>> = { cold: { orrery: [], bare: [] }, prewarmed: { orrery: [], bare: [] }, warm: { orrery: [], bare: [] } };
     const problems: string[] = [];
     const phases: string[] = [];
     try {
       // Run -1 warms the browser (its first page is slow whatever it draws) and is not counted.
       for (let i = -1; i < RUNS; i++) {
-        for (const mode of ['cold', 'warm'] as const) {
+        for (const mode of ['cold', 'prewarmed', 'warm'] as const) {
           for (const kind of i % 2 ? (['bare', 'orrery'] as const) : (['orrery', 'bare'] as const)) {
             const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
             page.on('console', (m) => (m.type() === 'error' ? problems.push(m.text()) : m.text().startsWith('phases') && phases.push(`${mode} ${m.text()}`)));
             page.on('pageerror', (e) => problems.push(e.message));
             await page.goto(`http://127.0.0.1:${port}/`);
-            const ms = await page.evaluate(({ k, m }) => (m === 'cold' ? window.renderChart(k) : window.renderChartWarm(k)), { k: kind, m: mode });
+            const ms = await page.evaluate(({ k, m }) => (m === 'cold' ? window.renderChart(k) : m === 'prewarmed' ? window.renderChartAfterWarmUp(k) : window.renderChartWarm(k)), { k: kind, m: mode });
             if (i >= 0) times[mode][kind].push(ms);
             await page.close();
           }
@@ -89,14 +92,15 @@ async function main() {
     if (problems.length) throw new Error(`page errors (CSP?): ${problems.join('; ')}`);
     const f = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
     console.log(`${SERIES} series x ${POINTS} points, ${RUNS} pages each, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    for (const p of phases.slice(-4)) console.log(`  ${p}`);
-    for (const mode of ['cold', 'warm'] as const) {
+    for (const p of phases.slice(-6)) console.log(`  ${p}`);
+    const title: Record<Mode, string> = { cold: 'first chart of a page (cold code)', prewarmed: "first chart of a page after the app's idle-time warm-up", warm: 'new result into a drawn chart' };
+    for (const mode of ['cold', 'prewarmed', 'warm'] as const) {
       const ours = median(times[mode].orrery);
       const bare = median(times[mode].bare);
-      console.log(`${mode === 'cold' ? "first chart of a page (cold code)  " : 'new result into a drawn chart (warm)'}: Orrery median ${ours.toFixed(1)} ms [${f(times[mode].orrery)}]; bare echarts median ${bare.toFixed(1)} ms [${f(times[mode].bare)}]; target < ${TARGET_MS} ms: ${ours < TARGET_MS ? 'met' : 'MISSED'}`);
+      console.log(`${title[mode]}: Orrery median ${ours.toFixed(1)} ms [${f(times[mode].orrery)}]; bare echarts median ${bare.toFixed(1)} ms [${f(times[mode].bare)}]${mode === 'cold' ? '' : `; target < ${TARGET_MS} ms: ${ours < TARGET_MS ? 'met' : 'MISSED'}`}`);
     }
-    const results: BenchResult[] = (['warm', 'cold'] as const).map((mode) => ({
-      name: `chart: ${SERIES}x${POINTS} query_range, arrival to 'finished' (${mode === 'warm' ? 'chart already drawn' : 'first chart of a page'})`,
+    const results: BenchResult[] = (['warm', 'prewarmed', 'cold'] as const).map((mode) => ({
+      name: `chart: ${SERIES}x${POINTS} query_range, arrival to 'finished' (${title[mode]})`,
       unit: 'ms',
       figure: median(times[mode].orrery),
       baseline: median(times[mode].bare),
@@ -104,7 +108,7 @@ async function main() {
       better: 'lower',
     }));
     report(results);
-    if (results[0]!.figure >= TARGET_MS) process.exitCode = 1;
+    if (results[0]!.figure >= TARGET_MS || results[1]!.figure >= TARGET_MS) process.exitCode = 1;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -13,7 +13,8 @@ function read(): ChartTheme {
 let cached: ChartTheme | undefined;
 let cachedFor: string | undefined;
 
-function snapshot(): ChartTheme {
+/** The theme's chart colors now. */
+export function currentChartTheme(): ChartTheme {
   const key = document.documentElement.dataset.theme ?? '';
   if (!cached || cachedFor !== key) {
     cached = read();
@@ -29,5 +30,5 @@ function subscribe(cb: () => void): () => void {
 }
 
 export function useChartTheme(): ChartTheme {
-  return useSyncExternalStore(subscribe, snapshot);
+  return useSyncExternalStore(subscribe, currentChartTheme);
 }
