@@ -256,7 +256,15 @@ export function findResource(group: string, version: string, resource: string, s
 /** What one server serves: the built-in kinds plus the custom resources of established CRDs. */
 export class ServedResources {
   private custom = new Map<string, ResourceInfo[]>();
-  private cached: readonly ResourceInfo[] = RESOURCES;
+  private readonly builtIn: readonly ResourceInfo[];
+  private cached: readonly ResourceInfo[];
+
+  /** `withoutGroups`: built-in API groups this server does not serve (e.g. metrics.k8s.io for a
+   *  cluster without metrics-server). */
+  constructor(withoutGroups: readonly string[] = []) {
+    this.builtIn = withoutGroups.length ? RESOURCES.filter((r) => !withoutGroups.includes(r.group)) : RESOURCES;
+    this.cached = this.builtIn;
+  }
 
   /** Every served resource, built-in first; a new array after each change (safe to memoize on). */
   all(): readonly ResourceInfo[] {
@@ -271,7 +279,7 @@ export class ServedResources {
   setCustom(crdName: string, versions: ResourceInfo[]): void {
     if (versions.length) this.custom.set(crdName, versions);
     else this.custom.delete(crdName);
-    this.cached = [...RESOURCES, ...[...this.custom.values()].flat()];
+    this.cached = [...this.builtIn, ...[...this.custom.values()].flat()];
   }
 }
 

@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   logs?: LogProvider;
   proxy?: ProxyProvider;
   metrics?: MetricsProvider;
+  /** false: no metrics-server, so metrics.k8s.io is not served (404, absent from discovery). */
+  metricsServer?: boolean;
   /** Interval of BOOKMARK events on watches that allow them (kube-apiserver: about a minute). */
   bookmarkIntervalMs?: number;
   /** Static username/password users (--basic-auth-file, removed in Kubernetes 1.19). Off by default. */
@@ -125,7 +127,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   };
   const authorizer = new Authorizer(store);
   const audit = opts.auditPath ? new AuditLog(opts.auditPath, opts.auditPolicy) : undefined;
-  const served = new ServedResources();
+  const served = new ServedResources(opts.metricsServer === false ? ['metrics.k8s.io'] : []);
   const stopCustomResources = serveCustomResources(store, served);
   const deps: ServerDeps = {
     resources: served,
