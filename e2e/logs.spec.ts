@@ -71,6 +71,24 @@ test('one view over two contexts: each stream and line labelled with its context
   expect([...byPod.values()].every((s) => s.size === 1)).toBe(true);
   await page.getByTestId('streams').locator('xpath=..').evaluate((d) => ((d as HTMLDetailsElement).open = true));
   await page.screenshot({ path: 'test-results/logs-two-contexts.png' });
+
+  // The pod filter picks one pod in one context: only its lines stay (filtered in the backend).
+  const podFilter = page.getByTestId('pod-filter');
+  await podFilter.locator('summary').click();
+  const options = podFilter.locator('label');
+  await expect(options).toHaveCount(6);
+  const choice = options.filter({ has: page.locator('.ctx-label', { hasText: new RegExp(`^${VIEWER}$`) }) }).first();
+  const pod = (await choice.innerText()).trim().split('/').pop()!;
+  await choice.locator('input').check();
+  await expect(podFilter.locator('summary')).toHaveText('Pods: 1 of 6');
+  await expect(page).toHaveURL(new RegExp(`fpods=${encodeURIComponent(`${VIEWER}/edge/${pod}`)}`));
+  const shown = () => lines.evaluateAll((els) => [...new Set(els.map((e) => `${e.querySelector('.ctx-label')?.textContent}/${e.getAttribute('data-pod')}`))]);
+  await expect.poll(shown, { timeout: 20_000 }).toEqual([`${VIEWER}/${pod}`]);
+  await page.screenshot({ path: 'test-results/logs-pod-filter.png' });
+  await podFilter.getByRole('button', { name: 'All' }).click();
+  await expect(podFilter.locator('summary')).toHaveText('Pods: all');
+  await expect.poll(async () => (await shown()).length, { timeout: 20_000 }).toBeGreaterThan(1);
+  await expect(page.getByTestId('container-filter').locator('summary')).toHaveText('Containers: all');
   check();
 });
 

@@ -37,8 +37,8 @@ export const logFilterSchema = z
     exclude: regex.optional(),
     /** 'unknown' matches lines without a level. */
     levels: z.array(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'unknown'])).max(7).optional(),
-    /** "namespace/pod" */
-    pods: z.array(z.string().min(1).max(320)).max(1000).optional(),
+    /** "namespace/pod" (in every context of the view), or "context/namespace/pod". */
+    pods: z.array(z.string().min(1).max(576)).max(1000).optional(),
     containers: z.array(z.string().min(1).max(253)).max(1000).optional(),
     /** Case-insensitive substring of the message (or whole line). */
     text: z.string().max(1000).optional(),

@@ -9,6 +9,7 @@ export interface LogFilterSpec {
   include?: string;
   exclude?: string;
   levels?: Array<LogLevel | 'unknown'>;
+  /** "namespace/pod", or "context/namespace/pod" for one context's pod. */
   pods?: string[];
   containers?: string[];
   text?: string;
@@ -56,8 +57,10 @@ export function compileFilter(spec: LogFilterSpec | undefined): LinePredicate | 
     tests.push((l) => levels.has(l.level ?? 'unknown'));
   }
   if (spec.pods && spec.pods.length > 0) {
+    // "namespace/pod" in any context, or "context/namespace/pod" (a view over several contexts;
+    // a context name may hold "/" itself, names and namespaces cannot).
     const pods = new Set(spec.pods);
-    tests.push((l) => pods.has(`${l.src.namespace}/${l.src.pod}`));
+    tests.push((l) => pods.has(`${l.src.namespace}/${l.src.pod}`) || (l.src.context !== undefined && pods.has(`${l.src.context}/${l.src.namespace}/${l.src.pod}`)));
   }
   if (spec.containers && spec.containers.length > 0) {
     const containers = new Set(spec.containers);

@@ -128,6 +128,19 @@ describe('filters', () => {
     expect(f({ ...line, level: 'error' }, 'disk fail ignore')).toBe(false);
     expect(f({ level: 'error', src: { ...line.src, pod: 'b' } }, 'disk fail')).toBe(false);
   });
+
+  it('picks a pod in every context, or in one context (whose name may hold slashes)', () => {
+    const eks = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod';
+    const one = compileFilter({ pods: [`${eks}/shop/a`], containers: ['c'] })!;
+    const src = (context: string | undefined, container = 'c') => ({ level: undefined, src: { ...(context ? { context } : {}), namespace: 'shop', pod: 'a', container } });
+    expect(one(src(eks), 'x')).toBe(true);
+    expect(one(src('staging'), 'x')).toBe(false);
+    expect(one(src(eks, 'sidecar'), 'x')).toBe(false);
+    const any = compileFilter({ pods: ['shop/a'] })!;
+    expect(any(src(eks), 'x')).toBe(true);
+    expect(any(src('staging'), 'x')).toBe(true);
+    expect(any(src(undefined), 'x')).toBe(true);
+  });
 });
 
 describe('time', () => {

@@ -13,6 +13,7 @@ import { useLogTail, type TailRequest } from '../../api/useLogTail';
 import { useContexts } from '../../app/contexts';
 import { useRoute } from '../../app/route';
 import { LogSourcePicker } from './LogSourcePicker';
+import { PickFilter } from './PickFilter';
 import { contextColor, describeSources, filterFromParams, podColor, sourcesFromParams, tailSources } from './source';
 
 const levelNames = ['error', 'warn', 'info', 'debug'] as const;
@@ -121,7 +122,7 @@ export function LogsView() {
         {tail.limited && <span className="sync error">Stream limit reached ({tail.maxStreams}): some containers wait</span>}
       </header>
       {picking && <LogSourcePicker onDone={() => setPicking(false)} />}
-      <LogFilterBar filter={filter} error={filterError} onChange={(changes) => route.setParams(changes)} viewId={viewId} />
+      <LogFilterBar filter={filter} error={filterError} onChange={(changes) => route.setParams(changes)} viewId={viewId} streams={tail.streams} />
       {tail.error && (
         <div className="notice error" role="alert">
           {tail.error.message}
@@ -134,8 +135,25 @@ export function LogsView() {
   );
 }
 
-function LogFilterBar(props: { filter: ReturnType<typeof filterFromParams>; error?: string; viewId: string; onChange(changes: Record<string, string | undefined>): void }) {
-  const { filter } = props;
+function LogFilterBar(props: { filter: ReturnType<typeof filterFromParams>; error?: string; viewId: string; streams: LogStreamStatus[]; onChange(changes: Record<string, string | undefined>): void }) {
+  const { filter, streams } = props;
+  // A view over several contexts picks a pod in one context ("context/namespace/pod").
+  const podOptions = useMemo(() => {
+    const byKey = new Map<string, LogStreamStatus>();
+    for (const s of streams) byKey.set(`${s.context ? `${s.context}/` : ''}${s.namespace}/${s.pod}`, s);
+    return [...byKey]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([value, s]) => ({
+        value,
+        label: (
+          <>
+            {s.context && <ContextLabel context={s.context} />}
+            <span className="pod-dot" style={{ background: podColor(s.pod) }} /> {s.namespace}/{s.pod}
+          </>
+        ),
+      }));
+  }, [streams]);
+  const containerOptions = useMemo(() => [...new Set(streams.map((s) => s.container))].sort().map((c) => ({ value: c, label: c })), [streams]);
   const levels = new Set(filter.levels ?? []);
   const toggle = (level: string) => {
     const next = new Set(levels);
@@ -166,6 +184,8 @@ function LogFilterBar(props: { filter: ReturnType<typeof filterFromParams>; erro
       <input aria-label="Search text" placeholder="Search text" defaultValue={filter.text} onChange={(e) => props.onChange({ q: e.target.value || undefined })} />
       <input aria-label="Include regex" placeholder="Include regex" defaultValue={filter.include} onChange={(e) => props.onChange({ inc: e.target.value || undefined })} />
       <input aria-label="Exclude regex" placeholder="Exclude regex" defaultValue={filter.exclude} onChange={(e) => props.onChange({ exc: e.target.value || undefined })} />
+      <PickFilter name="Pods" testId="pod-filter" options={podOptions} selected={filter.pods ?? []} onChange={(v) => props.onChange({ fpods: v?.join(',') })} />
+      <PickFilter name="Containers" testId="container-filter" options={containerOptions} selected={filter.containers ?? []} onChange={(v) => props.onChange({ fcont: v?.join(',') })} />
       <span className="levels" role="group" aria-label="Levels">
         {levelNames.map((l) => (
           <button key={l} className={`level-toggle ${l} ${levels.has(l) ? 'on' : ''}`} aria-pressed={levels.has(l)} onClick={() => toggle(l)}>

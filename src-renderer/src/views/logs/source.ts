@@ -75,6 +75,8 @@ export function filterFromParams(p: URLSearchParams): LogFilter {
   if (levels) f.levels = levels as LogFilter['levels'];
   const pods = list(p.get('fpods'));
   if (pods) f.pods = pods;
+  const containers = list(p.get('fcont'));
+  if (containers) f.containers = containers;
   return f;
 }
 
