@@ -40,3 +40,6 @@ export const ELK_MAX_EDGES = 400;
 
 export const LAYER_GAP = 90;
 export const NODE_GAP = 18;
+/** Space between a group's box and its nodes, and above them for the group's name. */
+export const GROUP_PAD = 12;
+export const GROUP_PAD_TOP = 26;
