@@ -1,7 +1,7 @@
 // CronJob -> Job -> Pod on a moved clock (store, Job and CronJob controllers; pods finished by
 // hand, as no kubelet runs here): scheduled Jobs named <cronjob>-<minutes>, status, concurrency
 // policies, history limits, suspend.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CronJob } from 'kubernetes-models/batch/v1';
 import { Store } from '../apiserver/store';
 import { storeResources } from '../apiserver/resources';
@@ -129,5 +129,19 @@ describe('CronJob controller', () => {
     });
     await advance(10);
     expect(cjJobs()).toHaveLength(2);
+  });
+
+  it('waits for a run months away with a timer Node can hold (no 1 ms re-sync loop)', async () => {
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      create({ schedule: '0 3 1 6 *' }); // 1 June: ~151 days after T0, past setTimeout's 2^31-1 ms
+      await settle();
+      const delays = timers.mock.calls.map((c) => c[1] ?? 0);
+      expect(delays.length).toBeGreaterThan(0);
+      expect(Math.max(...delays)).toBe(2 ** 31 - 1);
+      expect(timers.mock.calls.length).toBeLessThan(5);
+    } finally {
+      timers.mockRestore();
+    }
   });
 });

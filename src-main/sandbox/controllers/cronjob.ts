@@ -60,7 +60,7 @@ export class CronJobController {
     const t = setTimeout(() => {
       this.timers.delete(key);
       this.queue.add(key);
-    }, Math.max(0, Math.min(at - this.now(), 2 ** 31 - 1)) + 50);
+    }, Math.min(Math.max(0, at - this.now()) + 50, 2 ** 31 - 1)); // setTimeout fires at once (1 ms) past 2^31-1
     t.unref?.();
     this.timers.set(key, t);
   }

@@ -149,6 +149,163 @@ describe('kube-state-metrics', () => {
   });
 });
 
+describe('kube-state-metrics: cronjobs, horizontalpodautoscalers, persistentvolumeclaims', () => {
+  const store = new Store(storeResources());
+  store.create('namespaces', { metadata: { name: 'shop' } });
+  const job = { template: { spec: { containers: [{ name: 'c', image: 'x' }], restartPolicy: 'OnFailure' } } };
+  const LAST = '2025-03-10T10:07:00Z';
+  store.create('cronjobs', { metadata: { name: 'report', namespace: 'shop' }, spec: { schedule: '*/15 * * * *', concurrencyPolicy: 'Forbid', suspend: false, startingDeadlineSeconds: 200, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1, jobTemplate: { spec: job } } });
+  store.patch('cronjobs', 'shop', 'report', (d) => {
+    d.status = { active: [{ kind: 'Job', namespace: 'shop', name: 'report-29029567' }], lastScheduleTime: LAST, lastSuccessfulTime: '2025-03-10T09:52:10Z' };
+  }, { status: true });
+  store.create('cronjobs', { metadata: { name: 'yearly', namespace: 'shop' }, spec: { schedule: '@yearly', timeZone: 'Etc/UTC', suspend: false, jobTemplate: { spec: job } } });
+  store.create('cronjobs', { metadata: { name: 'paused', namespace: 'shop' }, spec: { schedule: '0 * * * *', suspend: true, jobTemplate: { spec: job } } });
+  store.create('horizontalpodautoscalers', {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web', namespace: 'shop' },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' },
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+        { type: 'Pods', pods: { metric: { name: 'packets-per-second' }, target: { type: 'AverageValue', averageValue: '1k' } } },
+        { type: 'External', external: { metric: { name: 'queue_messages' }, target: { type: 'Value', value: '250m' } } },
+      ],
+    },
+  });
+  store.patch('horizontalpodautoscalers', 'shop', 'web', (d) => {
+    d.status = {
+      currentReplicas: 3,
+      desiredReplicas: 4,
+      currentMetrics: [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: 75, averageValue: '150m' } } }],
+      conditions: [
+        { type: 'AbleToScale', status: 'True', reason: 'ReadyForNewScale' },
+        { type: 'ScalingLimited', status: 'False', reason: 'DesiredWithinRange' },
+      ],
+    };
+  }, { status: true });
+  store.create('persistentvolumeclaims', { metadata: { name: 'data-db-0', namespace: 'shop' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', volumeMode: 'Filesystem', volumeName: 'pvc-0b1c', resources: { requests: { storage: '10Gi' } } } });
+  store.patch('persistentvolumeclaims', 'shop', 'data-db-0', (d) => {
+    d.status = { phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: { storage: '10Gi' }, conditions: [{ type: 'Resizing', status: 'True' }] };
+  }, { status: true });
+  store.create('persistentvolumeclaims', { metadata: { name: 'scratch', namespace: 'shop', annotations: { 'volume.beta.kubernetes.io/storage-class': 'fast' } }, spec: { accessModes: ['ReadWriteOnce', 'ReadOnlyMany'], storageClassName: 'standard', resources: { requests: { storage: '500M' } } } });
+  store.create('persistentvolumeclaims', { metadata: { name: 'classless', namespace: 'shop' }, spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1.5Gi' } } } });
+  store.patch('persistentvolumeclaims', 'shop', 'classless', (d) => {
+    d.status = { phase: 'Pending' };
+  }, { status: true });
+  const text = kubeStateMetricsText({ store, pods: () => [], covers: () => true });
+  const s = parseExposition(text);
+  const one = (name: string, labels: Record<string, string>) => {
+    const r = find(s, name, labels);
+    expect(r, `${name} ${JSON.stringify(labels)}`).toHaveLength(1);
+    return r[0]!;
+  };
+
+  test('HELP texts, stability prefixes and KSM order; the answer parses', () => {
+    expect(help(text, 'kube_cronjob_next_schedule_time')).toBe("[STABLE] Next time the cronjob should be scheduled. The time after lastScheduleTime, or after the cron job's creation time if it's never been scheduled. Use this to determine if the job is delayed.");
+    expect(help(text, 'kube_cronjob_status_last_successful_time')).toBe('LastSuccessfulTime keeps information of when was the last time the job was completed successfully.');
+    expect(help(text, 'kube_cronjob_spec_successful_job_history_limit')).toBe('Successful job history limit tells the controller how many completed jobs should be preserved.');
+    expect(help(text, 'kube_horizontalpodautoscaler_spec_max_replicas')).toBe('[STABLE] Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.');
+    expect(help(text, 'kube_horizontalpodautoscaler_info')).toBe('Information about this autoscaler.');
+    expect(help(text, 'kube_horizontalpodautoscaler_status_target_metric')).toBe('The current metric status used by this autoscaler when calculating the desired replica count.');
+    expect(help(text, 'kube_persistentvolumeclaim_info')).toBe('[STABLE] Information about persistent volume claim.');
+    expect(help(text, 'kube_persistentvolumeclaim_status_condition')).toBe('Information about status of different conditions of persistent volume claim.');
+    expect(help(text, 'kube_persistentvolumeclaim_created')).toBe('Unix creation timestamp');
+    expect(type(text, 'kube_persistentvolumeclaim_resource_requests_storage_bytes')).toBe('gauge');
+    for (const kind of ['cronjob', 'horizontalpodautoscaler', 'persistentvolumeclaim']) {
+      expect(help(text, `kube_${kind}_labels`)).toBe('[STABLE] Kubernetes labels converted to Prometheus labels.');
+      expect(help(text, `kube_${kind}_annotations`)).toBe('Kubernetes annotations converted to Prometheus labels.');
+      expect(find(s, `kube_${kind}_labels`)).toEqual([]);
+    }
+    // Resources alphabetically, as KSM writes them.
+    const at = (n: string) => text.indexOf(`# HELP ${n} `);
+    expect(at('kube_cronjob_info')).toBeLessThan(at('kube_daemonset_created'));
+    expect(at('kube_deployment_created')).toBeLessThan(at('kube_horizontalpodautoscaler_info'));
+    expect(at('kube_horizontalpodautoscaler_info')).toBeLessThan(at('kube_job_info'));
+    expect(at('kube_node_info')).toBeLessThan(at('kube_persistentvolumeclaim_info'));
+    expect(at('kube_persistentvolumeclaim_info')).toBeLessThan(at('kube_pod_info'));
+    expectParses(text);
+  });
+
+  test('cronjobs: info, status times, spec, next schedule time from the sandbox cron parser', () => {
+    const report = store.get('cronjobs', 'shop', 'report')!;
+    expect(one('kube_cronjob_info', { cronjob: 'report' }).labels).toEqual({ namespace: 'shop', cronjob: 'report', schedule: '*/15 * * * *', concurrency_policy: 'Forbid', timezone: 'local' });
+    expect(one('kube_cronjob_info', { cronjob: 'yearly' }).labels.timezone).toBe('Etc/UTC');
+    expect(one('kube_cronjob_created', { cronjob: 'report' }).value).toBe(Math.floor(Date.parse(report.metadata.creationTimestamp!) / 1000));
+    expect(one('kube_cronjob_status_active', { cronjob: 'report' }).value).toBe(1);
+    expect(one('kube_cronjob_status_active', { cronjob: 'paused' }).value).toBe(0);
+    expect(one('kube_cronjob_status_last_schedule_time', { cronjob: 'report' }).value).toBe(Date.parse(LAST) / 1000);
+    expect(one('kube_cronjob_status_last_successful_time', { cronjob: 'report' }).value).toBe(Date.parse('2025-03-10T09:52:10Z') / 1000);
+    expect(find(s, 'kube_cronjob_status_last_schedule_time', { cronjob: 'yearly' })).toEqual([]);
+    expect(one('kube_cronjob_spec_suspend', { cronjob: 'paused' }).value).toBe(1);
+    expect(one('kube_cronjob_spec_starting_deadline_seconds', { cronjob: 'report' }).value).toBe(200);
+    expect(find(s, 'kube_cronjob_spec_starting_deadline_seconds', { cronjob: 'yearly' })).toEqual([]);
+    expect(one('kube_cronjob_spec_successful_job_history_limit', { cronjob: 'report' }).value).toBe(3);
+    expect(one('kube_cronjob_spec_failed_job_history_limit', { cronjob: 'report' }).value).toBe(1);
+    expect(one('kube_cronjob_metadata_resource_version', { cronjob: 'report' }).value).toBe(Number(report.metadata.resourceVersion));
+    // After lastScheduleTime when set, else after creation; none while suspended.
+    expect(one('kube_cronjob_next_schedule_time', { cronjob: 'report' }).value).toBe(Date.parse('2025-03-10T10:15:00Z') / 1000);
+    const created = new Date(store.get('cronjobs', 'shop', 'yearly')!.metadata.creationTimestamp!);
+    expect(one('kube_cronjob_next_schedule_time', { cronjob: 'yearly' }).value).toBe(Date.UTC(created.getUTCFullYear() + 1, 0, 1) / 1000);
+    expect(find(s, 'kube_cronjob_next_schedule_time', { cronjob: 'paused' })).toEqual([]);
+  });
+
+  test('horizontalpodautoscalers: info, replicas, target and current metrics, conditions', () => {
+    expect(one('kube_horizontalpodautoscaler_info', { horizontalpodautoscaler: 'web' }).labels).toEqual({ namespace: 'shop', horizontalpodautoscaler: 'web', scaletargetref_api_version: 'apps/v1', scaletargetref_kind: 'Deployment', scaletargetref_name: 'web' });
+    expect(one('kube_horizontalpodautoscaler_spec_min_replicas', { horizontalpodautoscaler: 'web' }).value).toBe(2);
+    expect(one('kube_horizontalpodautoscaler_spec_max_replicas', { horizontalpodautoscaler: 'web' }).value).toBe(5);
+    expect(one('kube_horizontalpodautoscaler_status_current_replicas', { horizontalpodautoscaler: 'web' }).value).toBe(3);
+    expect(one('kube_horizontalpodautoscaler_status_desired_replicas', { horizontalpodautoscaler: 'web' }).value).toBe(4);
+    expect(one('kube_horizontalpodautoscaler_metadata_generation', { horizontalpodautoscaler: 'web' }).labels).toEqual({ namespace: 'shop', horizontalpodautoscaler: 'web' });
+    const targets = find(s, 'kube_horizontalpodautoscaler_spec_target_metric').map((x) => [x.labels.metric_name, x.labels.metric_target_type, x.value]);
+    expect(targets).toEqual([
+      ['cpu', 'utilization', 60],
+      ['packets-per-second', 'average', 1000],
+      ['queue_messages', 'value', 0.25],
+    ]);
+    const current = find(s, 'kube_horizontalpodautoscaler_status_target_metric').map((x) => [x.labels.metric_name, x.labels.metric_target_type, x.value]);
+    expect(current).toEqual([
+      ['cpu', 'utilization', 75],
+      ['cpu', 'average', 0.15],
+    ]);
+    const conds = find(s, 'kube_horizontalpodautoscaler_status_condition', { horizontalpodautoscaler: 'web' });
+    expect(conds).toHaveLength(6);
+    expect(conds.filter((c) => c.value === 1).map((c) => [c.labels.condition, c.labels.status])).toEqual([
+      ['AbleToScale', 'true'],
+      ['ScalingLimited', 'false'],
+    ]);
+  });
+
+  test('persistentvolumeclaims: info (storage class, volume, mode), phase, requests, access modes, conditions', () => {
+    expect(one('kube_persistentvolumeclaim_info', { persistentvolumeclaim: 'data-db-0' }).labels).toEqual({ namespace: 'shop', persistentvolumeclaim: 'data-db-0', storageclass: 'standard', volumename: 'pvc-0b1c', volumemode: 'Filesystem' });
+    // The beta annotation wins over spec.storageClassName; no class at all is "<none>".
+    expect(one('kube_persistentvolumeclaim_info', { persistentvolumeclaim: 'scratch' }).labels).toMatchObject({ storageclass: 'fast', volumename: '', volumemode: '' });
+    expect(one('kube_persistentvolumeclaim_info', { persistentvolumeclaim: 'classless' }).labels.storageclass).toBe('<none>');
+    const phases = find(s, 'kube_persistentvolumeclaim_status_phase', { persistentvolumeclaim: 'data-db-0' });
+    expect(phases.map((p) => [p.labels.phase, p.value])).toEqual([
+      ['Lost', 0],
+      ['Bound', 1],
+      ['Pending', 0],
+    ]);
+    expect(one('kube_persistentvolumeclaim_status_phase', { persistentvolumeclaim: 'classless', phase: 'Pending' }).value).toBe(1);
+    // No phase yet (nothing bound it): no phase series, as KSM.
+    expect(find(s, 'kube_persistentvolumeclaim_status_phase', { persistentvolumeclaim: 'scratch' })).toEqual([]);
+    expect(one('kube_persistentvolumeclaim_resource_requests_storage_bytes', { persistentvolumeclaim: 'data-db-0' }).value).toBe(10 * 1024 ** 3);
+    expect(one('kube_persistentvolumeclaim_resource_requests_storage_bytes', { persistentvolumeclaim: 'scratch' }).value).toBe(500e6);
+    expect(one('kube_persistentvolumeclaim_resource_requests_storage_bytes', { persistentvolumeclaim: 'classless' }).value).toBe(1.5 * 1024 ** 3);
+    expect(find(s, 'kube_persistentvolumeclaim_access_mode', { persistentvolumeclaim: 'scratch' }).map((x) => [x.labels.access_mode, x.value])).toEqual([
+      ['ReadWriteOnce', 1],
+      ['ReadOnlyMany', 1],
+    ]);
+    expect(one('kube_persistentvolumeclaim_status_condition', { persistentvolumeclaim: 'data-db-0', condition: 'Resizing', status: 'true' }).value).toBe(1);
+    expect(find(s, 'kube_persistentvolumeclaim_status_condition', { persistentvolumeclaim: 'data-db-0' })).toHaveLength(3);
+    expect(one('kube_persistentvolumeclaim_created', { persistentvolumeclaim: 'scratch' }).value).toBeGreaterThan(1.7e9);
+    expect(find(s, 'kube_persistentvolumeclaim_deletion_timestamp')).toEqual([]);
+  });
+});
+
 describe('cAdvisor', () => {
   const node = (() => {
     const n = nodeObject('orrery-node-1');

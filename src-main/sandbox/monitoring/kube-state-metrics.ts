@@ -1,12 +1,19 @@
 // kube-state-metrics (v2.15) from the API server's live objects: the families dashboards and the
-// kubernetes-mixin's rules use, for daemonsets, deployments, jobs, namespaces, nodes, pods,
-// replicasets, services and statefulsets, with KSM's names, label sets, HELP texts (including
-// the "[STABLE] " prefix of stable families) and value conventions ("<none>" owners, one series
-// per phase/condition status). Like KSM without --metric-labels-allowlist, the *_labels families
-// have a header and no series. Pods and nodes are those of the MonitoredScope.
+// kubernetes-mixin's rules and alerts use, for cronjobs, daemonsets, deployments,
+// horizontalpodautoscalers (autoscaling/v2), jobs, namespaces, nodes, persistentvolumeclaims,
+// pods, replicasets, services and statefulsets (resources in alphabetical order, as KSM writes
+// them), with KSM's names, label sets, HELP texts (including the "[STABLE] " prefix of stable
+// families) and value conventions ("<none>" owners and storage classes, one series per
+// phase/condition status, Unix seconds, quantities in base units). Like KSM without
+// --metric-labels-allowlist / --metric-annotations-allowlist, the *_labels and *_annotations
+// families have a header and no series. Pods and nodes are those of the MonitoredScope.
+// CronJobs, HPAs and PVCs are written by ksm/ (one module per kind); ksm/common.ts holds the
+// writer and conventions all families share.
 import type { KObject, Store } from '../apiserver/store';
-import { cpuMillis, memBytes } from '../controllers/util';
-import { Exposition, type Labels } from './exposition';
+import { CONDITION_STATUSES, list, nm, ns, owners, quantity, sanitize, sec, Writer, type Labels } from './ksm/common';
+import { writeCronJobs } from './ksm/cronjobs';
+import { writeHpas } from './ksm/hpas';
+import { writePvcs } from './ksm/pvcs';
 
 export const KSM_VERSION = '2.15.0';
 
@@ -16,21 +23,6 @@ export interface KsmSource {
   pods(): KObject[];
   /** Node names to describe. */
   covers(node: string): boolean;
-}
-
-const sec = (t: string | undefined | null) => {
-  const ms = t ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
-};
-
-/** KSM's sanitizeLabelName: resource names become label-safe ("ephemeral-storage" -> "ephemeral_storage"). */
-const sanitize = (s: string) => s.replace(/[^a-zA-Z0-9_]/g, '_');
-
-/** A resource quantity in KSM's unit: cores for cpu, bytes for memory and storage, integers otherwise. */
-function quantity(resource: string, q: string | number): { value: number; unit: string } {
-  if (resource === 'cpu') return { value: cpuMillis(q) / 1000, unit: 'core' };
-  if (resource === 'memory' || resource === 'storage' || resource === 'ephemeral-storage' || resource.startsWith('hugepages-')) return { value: memBytes(q), unit: 'byte' };
-  return { value: Number(q) || 0, unit: 'integer' };
 }
 
 /** An IntOrString (e.g. "25%") resolved against a total, as intstr.GetScaledValueFromIntOrPercent. */
@@ -43,37 +35,12 @@ function scaled(v: number | string | undefined, total: number, roundUp: boolean,
   return roundUp ? Math.ceil(f) : Math.floor(f);
 }
 
-const CONDITION_STATUSES: [string, string][] = [
-  ['true', 'True'],
-  ['false', 'False'],
-  ['unknown', 'Unknown'],
-];
-
-class Writer {
-  readonly e = new Exposition();
-
-  family<T>(name: string, type: 'counter' | 'gauge', help: string, stable: boolean, items: readonly T[], rows: (o: T) => [Labels, number][] | undefined): void {
-    this.e.family(name, type, stable ? `[STABLE] ${help}` : help);
-    for (const o of items) for (const [l, v] of rows(o) ?? []) this.e.sample(name, l, v);
-  }
-}
-
-const ns = (o: KObject) => o.metadata.namespace ?? '';
-const nm = (o: KObject) => o.metadata.name ?? '';
-
-function owners(o: KObject): [string, string, string][] {
-  const refs = o.metadata.ownerReferences ?? [];
-  if (!refs.length) return [['<none>', '<none>', '<none>']];
-  return refs.map((r) => [r.kind, r.name, r.controller ? 'true' : 'false']);
-}
-
-function list(store: Store, resource: string): KObject[] {
-  return store.has(resource) ? store.list(resource).items : [];
-}
-
 export function kubeStateMetricsText(src: KsmSource): string {
   const w = new Writer();
   const { store } = src;
+
+  // ---------------------------------------------------------------- cronjobs
+  writeCronJobs(w, list(store, 'cronjobs'));
 
   // ---------------------------------------------------------------- daemonsets
   const daemonsets = list(store, 'daemonsets');
@@ -118,6 +85,9 @@ export function kubeStateMetricsText(src: KsmSource): string {
   dep('kube_deployment_metadata_generation', 'Sequence number representing a specific generation of the desired state.', (d) => d.metadata.generation ?? 0);
   w.family('kube_deployment_annotations', 'gauge', 'Kubernetes annotations converted to Prometheus labels.', false, [], () => []);
   w.family('kube_deployment_labels', 'gauge', 'Kubernetes labels converted to Prometheus labels.', true, [], () => []);
+
+  // ---------------------------------------------------------------- horizontalpodautoscalers
+  writeHpas(w, list(store, 'horizontalpodautoscalers'));
 
   // ---------------------------------------------------------------- jobs
   const jobs = list(store, 'jobs');
@@ -184,6 +154,9 @@ export function kubeStateMetricsText(src: KsmSource): string {
     (n.status?.conditions ?? []).flatMap((c: any) => CONDITION_STATUSES.map(([s, S]): [Labels, number] => [[...nl(n), ['condition', c.type], ['status', s]], c.status === S ? 1 : 0])),
   );
   w.family('kube_node_status_addresses', 'gauge', 'Node address information.', false, nodes, (n) => (n.status?.addresses ?? []).map((a: any): [Labels, number] => [[...nl(n), ['type', a.type], ['address', a.address]], 1]));
+
+  // ---------------------------------------------------------------- persistentvolumeclaims
+  writePvcs(w, list(store, 'persistentvolumeclaims'));
 
   // ---------------------------------------------------------------- pods
   writePods(w, src.pods());

@@ -1,7 +1,8 @@
 // The sandbox answers the queries of the dashboards kube-prometheus-stack ships (the
 // kubernetes-mixin's cluster, namespace, pod, workload and node dashboards, with
 // $cluster="" as on a single cluster) through its real Prometheus, with series for the
-// constellation's pods and sane values; and what Prometheus says about usage agrees with
+// constellation's pods and sane values; the mixin's HPA alerts and the CronJob and PVC families
+// over objects the test creates; and what Prometheus says about usage agrees with
 // metrics.k8s.io, which reads the same numbers.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { findPrometheusBinary } from '../workloads/prometheus';
@@ -154,6 +155,76 @@ describe.skipIf(!bin)('kubernetes-mixin queries against the sandbox', () => {
     expect(num(ds[0]!)).toBe(3);
     const sts = await query('kube_statefulset_status_replicas_ready{job="kube-state-metrics", statefulset="prometheus-kube-prometheus-stack-prometheus"}');
     expect(num(sts[0]!)).toBe(1);
+  });
+
+  test('HPA alerts and CronJob/PVC families: kube-state-metrics describes objects created through the API', { timeout: 60_000 }, async () => {
+    // The constellation has no HPAs, CronJobs or PVCs: create one of each, harmless to it (the
+    // HPA pins cart at its replica count, the CronJob runs on 1 January, the claim binds nothing).
+    const send = async (method: string, path: string, body: unknown) => {
+      const r = await t.admin.raw(method, path, body);
+      if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+      return JSON.parse(r.text);
+    };
+    const replicas: number = (await t.admin.get('/apis/apps/v1/namespaces/shop/deployments/cart')).spec.replicas;
+    const HPAS = '/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers';
+    const CRONJOBS = '/apis/batch/v1/namespaces/shop/cronjobs';
+    const PVCS = '/api/v1/namespaces/shop/persistentvolumeclaims';
+    await send('POST', HPAS, {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'cart' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'cart' }, minReplicas: replicas, maxReplicas: replicas, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] },
+    });
+    const cj = await send('POST', CRONJOBS, {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'new-year-report' },
+      spec: { schedule: '0 3 1 1 *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'report', image: 'orrery/service:1.0' }] } } } } },
+    });
+    const pvc = await send('POST', PVCS, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'reports' }, spec: { accessModes: ['ReadOnlyMany'], storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } } });
+    await send('PUT', `${PVCS}/reports/status`, { ...pvc, status: { phase: 'Pending' } });
+    try {
+      // KubeHpaMaxedOut, as the kubernetes-mixin writes it.
+      const maxedOut = await until(
+        'KubeHpaMaxedOut for shop/cart',
+        async () => {
+          const r = await query('kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"} == kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics"}');
+          return r.length ? r : undefined;
+        },
+        30_000,
+        1000,
+      );
+      expect(maxedOut.map((x) => [x.metric.namespace, x.metric.horizontalpodautoscaler, num(x)])).toEqual([['shop', 'cart', replicas]]);
+      // KubeHpaReplicasMismatch: current is desired, nothing fires.
+      expect(
+        await query(
+          '(kube_horizontalpodautoscaler_status_desired_replicas{job="kube-state-metrics"} != kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"}) and (kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"} > kube_horizontalpodautoscaler_spec_min_replicas{job="kube-state-metrics"}) and (kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"} < kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics"}) and changes(kube_horizontalpodautoscaler_status_current_replicas{job="kube-state-metrics"}[15m]) == 0',
+        ),
+      ).toEqual([]);
+      // Replicas by scale target, as autoscaling dashboards join kube_horizontalpodautoscaler_info.
+      const byTarget = await query('max by (scaletargetref_name) (kube_horizontalpodautoscaler_spec_max_replicas{job="kube-state-metrics"} * on (namespace, horizontalpodautoscaler) group_left (scaletargetref_name) group by (namespace, horizontalpodautoscaler, scaletargetref_name) (kube_horizontalpodautoscaler_info{job="kube-state-metrics"}))');
+      expect(byTarget.map((x) => [x.metric.scaletargetref_name, num(x)])).toEqual([['cart', replicas]]);
+      await until('the HPA controller reports cart CPU utilisation', async () => (await query('kube_horizontalpodautoscaler_status_target_metric{job="kube-state-metrics", horizontalpodautoscaler="cart", metric_name="cpu", metric_target_type="utilization"}')).length === 1, 30_000, 1000);
+
+      // CronJob: next run from the sandbox's own cron parser; not late.
+      const created = new Date(cj.metadata.creationTimestamp);
+      const next = await query('kube_cronjob_next_schedule_time{job="kube-state-metrics", namespace="shop", cronjob="new-year-report"}');
+      expect(next.map(num)).toEqual([Date.UTC(created.getUTCFullYear() + 1, 0, 1, 3) / 1000]);
+      expect(await query('time() - kube_cronjob_next_schedule_time{job="kube-state-metrics"} > 3600')).toEqual([]);
+      expect((await query('kube_cronjob_info{job="kube-state-metrics", cronjob="new-year-report"}'))[0]!.metric).toMatchObject({ schedule: '0 3 1 1 *', concurrency_policy: 'Allow', timezone: 'local' });
+      expect(num((await query('kube_cronjob_spec_suspend{job="kube-state-metrics", cronjob="new-year-report"}'))[0]!)).toBe(0);
+
+      // PVC: the ReadOnlyMany claims KubePersistentVolumeFillingUp leaves out, phase, requests.
+      expect((await query('kube_persistentvolumeclaim_access_mode{job="kube-state-metrics", access_mode="ReadOnlyMany"} == 1')).map((x) => x.metric.persistentvolumeclaim)).toEqual(['reports']);
+      expect((await query('kube_persistentvolumeclaim_status_phase{job="kube-state-metrics", phase="Pending"} == 1')).map((x) => x.metric.persistentvolumeclaim)).toEqual(['reports']);
+      expect(num((await query('kube_persistentvolumeclaim_resource_requests_storage_bytes{job="kube-state-metrics", persistentvolumeclaim="reports"}'))[0]!)).toBe(2 * 1024 ** 3);
+      // (Prometheus drops the empty volumename and volumemode labels.)
+      const info = (await query('kube_persistentvolumeclaim_info{job="kube-state-metrics", persistentvolumeclaim="reports"}'))[0]!.metric;
+      expect(info.storageclass).toBe('standard');
+      expect(info.volumename).toBeUndefined();
+    } finally {
+      for (const path of [`${HPAS}/cart`, `${CRONJOBS}/new-year-report`, `${PVCS}/reports`]) await t.admin.raw('DELETE', path);
+    }
   });
 
   test('node dashboards: capacity, pods per node, node-exporter USE rules', async () => {
