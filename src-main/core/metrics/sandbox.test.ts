@@ -56,8 +56,10 @@ describe.skipIf(!bin)('metrics on the sandbox', () => {
       )
       .toBe(true);
     expect(r!.step).toBe(5);
-    const names = await env.client.call('prometheus.labelValues', { context, label: '__name__' });
-    expect(names).toEqual(expect.arrayContaining(['kube_pod_info', 'container_cpu_usage_seconds_total', 'node_cpu_seconds_total']));
+    // Each exporter is a scrape job of its own: cAdvisor answering does not mean the others have.
+    await expect
+      .poll(async () => await env.client.call('prometheus.labelValues', { context, label: '__name__' }), { timeout: 30_000, interval: 1000 })
+      .toEqual(expect.arrayContaining(['kube_pod_info', 'container_cpu_usage_seconds_total', 'node_cpu_seconds_total']));
     const err = (await env.client.call('prometheus.query', { context, query: 'sum by (namespace (kube_pod_info)' }).catch((e: unknown) => e)) as ClientError;
     expect(err.details).toMatchObject({ errorType: 'bad_data', position: { line: 1 } });
   });
