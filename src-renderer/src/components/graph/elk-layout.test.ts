@@ -1,7 +1,8 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { describe, expect, it } from 'vitest';
+import { curvePoint } from './edge-curve';
 import { components, elkLayout, layoutGroups, splitIsolated } from './elk-layout';
-import { GROUP_PAD, GROUP_PAD_TOP, type LayoutEdge, type LayoutNode, type Point } from './layout-types';
+import { EDGE_CURVENESS, GROUP_PAD, GROUP_PAD_TOP, type LayoutEdge, type LayoutNode, type Point } from './layout-types';
 
 const elk = new ELK();
 const node = (id: string): LayoutNode => ({ id, width: 70, height: 40, ...(id.includes('/') ? { group: id.split('/')[0] } : {}) });
@@ -26,9 +27,23 @@ const apart = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) => a.x1 <= 
 
 describe('elkLayout', () => {
   it('lays the constellation out left to right with each namespace in a box of its own and the silent ones below', async () => {
-    const p = await elkLayout(elk, NODES, EDGES);
+    const { positions: p, curveness } = await elkLayout(elk, NODES, EDGES, EDGE_CURVENESS);
     expect(Object.keys(p).sort()).toEqual(NODES.map((n) => n.id).sort());
     for (const e of EDGES) expect(p[e.target]!.x, `${e.source} > ${e.target}`).toBeGreaterThan(p[e.source]!.x);
+    // The canvas draws each edge as one curve (bent where the layout says): none runs through
+    // another node's box.
+    expect(Object.keys(curveness)).toEqual(['shop/catalog>data/cache']);
+    for (const e of EDGES) {
+      const [a, b] = [p[e.source]!, p[e.target]!];
+      const k = curveness[`${e.source}>${e.target}`] ?? EDGE_CURVENESS;
+      for (const n of NODES.filter((x) => x.id !== e.source && x.id !== e.target)) {
+        const q = p[n.id]!;
+        for (let t = 0.05; t < 1; t += 0.05) {
+          const c = curvePoint(a, b, k, t);
+          expect(Math.abs(c.x - q.x) < n.width / 2 && Math.abs(c.y - q.y) < n.height / 2, `${e.source} > ${e.target} through ${n.id}`).toBe(false);
+        }
+      }
+    }
     const groups = [...layoutGroups(NODES)];
     expect(groups.sort()).toEqual(['data', 'edge', 'monitoring', 'shop']);
     const boxes = groups.map((g) => box(NODES, p, g));
@@ -52,8 +67,14 @@ describe('elkLayout', () => {
     expect(apart(box(NODES, p, 'monitoring'), flow)).toBe(true);
   });
 
+  it('gives the same picture whatever order the nodes and edges come in', async () => {
+    const a = (await elkLayout(elk, NODES, EDGES)).positions;
+    const b = (await elkLayout(elk, [...NODES].reverse(), [...EDGES].reverse())).positions;
+    expect(b).toEqual(a);
+  });
+
   it('shelves everything per group when there is no edge yet', async () => {
-    const p = await elkLayout(elk, NODES, []);
+    const p = (await elkLayout(elk, NODES, [])).positions;
     const groups = [...layoutGroups(NODES)];
     const boxes = groups.map((g) => box(NODES, p, g));
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(apart(boxes[i]!, boxes[j]!)).toBe(true);
@@ -75,7 +96,7 @@ describe('elkLayout', () => {
     const edges = ['a', 'b', 'c', 'd'].map((ns) => ({ source: `${ns}/svc`, target: `${ns}/deploy` }));
     const parts = components(nodes, edges, layoutGroups(nodes));
     expect(parts).toHaveLength(4);
-    const p = await elkLayout(elk, nodes, edges);
+    const p = (await elkLayout(elk, nodes, edges)).positions;
     const boxes = ['a', 'b', 'c', 'd'].map((g) => box(nodes, p, g));
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(apart(boxes[i]!, boxes[j]!)).toBe(true);
     for (const e of edges) expect(p[e.target]!.x).toBeGreaterThan(p[e.source]!.x);
@@ -86,7 +107,7 @@ describe('elkLayout', () => {
 
   it('lays out a single namespace without groups', async () => {
     const shop = NODES.filter((n) => n.group === 'shop');
-    const p = await elkLayout(elk, shop, EDGES);
+    const p = (await elkLayout(elk, shop, EDGES)).positions;
     expect(Object.keys(p)).toHaveLength(shop.length);
     expect(p['shop/payments']!.x).toBeGreaterThan(p['shop/checkout']!.x);
   });

@@ -7,6 +7,7 @@
 // whole group has none either (a monitoring stack without traffic, or everything before edges
 // are known) go on a shelf after them, a grid per group.
 import type { ELK, ElkExtendedEdge, ElkNode } from 'elkjs/lib/elk-api';
+import { bendAround } from './edge-curve';
 import { GROUP_PAD, GROUP_PAD_TOP, LAYER_GAP, NODE_GAP, type LayoutEdge, type LayoutNode, type Point } from './layout-types';
 
 const GROUP_PREFIX = 'group\u0000';
@@ -86,12 +87,44 @@ export function elkGraph(nodes: readonly LayoutNode[], edges: readonly LayoutEdg
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.padding': '[top=0,left=0,bottom=0,right=0]',
       ...spacing,
-      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      // Crossings are minimised freely (the input is sorted, so the result does not depend on
+      // the order the server listed things in); network simplex placement keeps long edges
+      // straight, which matters as the canvas draws every edge as one straight line.
+      'elk.layered.considerModelOrder.strategy': 'NONE',
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
     },
     children: top,
     edges: elkEdges,
   };
+}
+
+/** The point of a polyline half way across in x (where it crosses x = (first.x + last.x) / 2). */
+function halfWay(points: readonly Point[]): Point | undefined {
+  if (points.length < 2) return undefined;
+  const mx = (points[0]!.x + points[points.length - 1]!.x) / 2;
+  for (let i = 1; i < points.length; i++) {
+    const [a, b] = [points[i - 1]!, points[i]!];
+    if ((a.x - mx) * (b.x - mx) > 0) continue;
+    const t = b.x === a.x ? 0.5 : (mx - a.x) / (b.x - a.x);
+    return { x: mx, y: a.y + t * (b.y - a.y) };
+  }
+  return undefined;
+}
+
+/** Each edge's half way point (`halfWay`) in the root's coordinates (an edge's route is relative to the node that contains it). */
+export function elkVias(graph: ElkNode): Record<string, Point> {
+  const offsets = new Map<string, Point>([[graph.id, { x: 0, y: 0 }]]);
+  for (const c of graph.children ?? []) offsets.set(c.id, { x: c.x ?? 0, y: c.y ?? 0 });
+  const via: Record<string, Point> = {};
+  const edges = [...(graph.edges ?? []), ...(graph.children ?? []).flatMap((c) => c.edges ?? [])] as ElkExtendedEdge[];
+  for (const e of edges) {
+    const section = e.sections?.[0];
+    if (!section) continue;
+    const o = offsets.get((e as { container?: string }).container ?? graph.id) ?? { x: 0, y: 0 };
+    const p = halfWay([section.startPoint, ...(section.bendPoints ?? []), section.endPoint]);
+    if (p) via[`${e.sources[0]}>${e.targets[0]}`] = { x: p.x + o.x, y: p.y + o.y };
+  }
+  return via;
 }
 
 /** Centres of the real nodes, in the root's coordinates (children of a group are relative to it). */
@@ -112,8 +145,9 @@ export function elkPositions(graph: ElkNode): Record<string, Point> {
 interface Block {
   width: number;
   height: number;
-  /** Relative to the block's top left corner. */
+  /** Relative to the block's top left corner, as are `via`. */
   positions: Record<string, Point>;
+  via?: Record<string, Point>;
 }
 
 /**
@@ -172,7 +206,7 @@ function shelfBlocks(shelf: readonly LayoutNode[], groups: ReadonlySet<string>):
 }
 
 /** Blocks left to right in rows, wrapped where the whole comes closest to twice as wide as high. */
-export function packBlocks(blocks: readonly Block[]): Record<string, Point> {
+export function packBlocks(blocks: readonly Block[]): { positions: Record<string, Point>; via: Record<string, Point> } {
   const gap = LAYER_GAP / 2;
   const place = (maxWidth: number) => {
     const at: Point[] = [];
@@ -199,23 +233,45 @@ export function packBlocks(blocks: readonly Block[]): Record<string, Point> {
     if (Math.abs(Math.log(tried.aspect / 2)) < Math.abs(Math.log(best.aspect / 2))) best = tried;
   }
   const positions: Record<string, Point> = {};
+  const via: Record<string, Point> = {};
   blocks.forEach((b, i) => {
     const o = best.at[i]!;
     for (const [id, p] of Object.entries(b.positions)) positions[id] = { x: o.x + p.x, y: o.y + p.y };
+    for (const [id, p] of Object.entries(b.via ?? {})) via[id] = { x: o.x + p.x, y: o.y + p.y };
   });
-  return positions;
+  return { positions, via };
 }
 
 /** The whole layout: ELK for each connected piece (with its groups), shelved nodes after them. */
-export async function elkLayout(elk: ELK, nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Promise<Record<string, Point>> {
+export async function elkLayout(elk: ELK, unsorted: readonly LayoutNode[], unsortedEdges: readonly LayoutEdge[], usualCurveness = 0): Promise<{ positions: Record<string, Point>; curveness: Record<string, number> }> {
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const nodes = [...unsorted].sort((a, b) => byId(a.id, b.id));
+  const edges = [...unsortedEdges].sort((a, b) => byId(a.source, b.source) || byId(a.target, b.target));
   const groups = layoutGroups(nodes);
   const usable = usableEdges(nodes, edges);
   const { main, shelf } = splitIsolated(nodes, usable, groups);
   const blocks: Block[] = [];
   for (const part of components(main, usable, groups)) {
     const g = await elk.layout(elkGraph(part.nodes, part.edges, groups));
-    blocks.push({ width: g.width ?? 0, height: g.height ?? 0, positions: elkPositions(g) });
+    blocks.push({ width: g.width ?? 0, height: g.height ?? 0, positions: elkPositions(g), via: elkVias(g) });
   }
   blocks.push(...shelfBlocks(shelf, groups));
-  return packBlocks(blocks);
+  const { positions, via } = packBlocks(blocks);
+  return { positions, curveness: bends(nodes, usable, positions, via, usualCurveness) };
+}
+
+/**
+ * Edges the canvas should bend: ELK routes long edges around the nodes in between, but the canvas
+ * draws each edge as one curve from centre to centre, which can run through them; where it would,
+ * and the curve through the route's half way point runs through fewer, that curve is drawn.
+ */
+function bends(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], positions: Record<string, Point>, via: Record<string, Point>, usual: number): Record<string, number> {
+  const boxes = nodes.map((n) => ({ id: n.id, x: positions[n.id]!.x, y: positions[n.id]!.y, width: n.width, height: n.height }));
+  const out: Record<string, number> = {};
+  for (const e of edges) {
+    const key = `${e.source}>${e.target}`;
+    const k = bendAround(positions[e.source]!, positions[e.target]!, via[key], usual, boxes.filter((b) => b.id !== e.source && b.id !== e.target));
+    if (k !== undefined) out[key] = k;
+  }
+  return out;
 }

@@ -28,6 +28,9 @@ export interface LayoutRequest {
 export interface LayoutResult {
   id: number;
   positions: Record<string, Point>;
+  /** Per edge (`source>target`) the canvas should draw bent (around nodes in the way), its
+   *  curveness; the others get the usual one. */
+  curveness?: Record<string, number>;
   engine: 'elk' | 'layered-fast';
   ms: number;
   error?: string;
@@ -39,6 +42,9 @@ export const ELK_MAX_NODES = 150;
 export const ELK_MAX_EDGES = 400;
 
 export const LAYER_GAP = 90;
+/** The curveness edges are drawn with unless the layout says otherwise (apart from straight, so
+ *  that calls both ways between two nodes are two lines). */
+export const EDGE_CURVENESS = 0.06;
 export const NODE_GAP = 18;
 /** Space between a group's box and its nodes, and above them for the group's name. */
 export const GROUP_PAD = 12;

@@ -3,7 +3,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { elkLayout } from './elk-layout';
 import { fastLayeredLayout } from './fast-layout';
-import { ELK_MAX_EDGES, ELK_MAX_NODES, type LayoutRequest, type LayoutResult } from './layout-types';
+import { EDGE_CURVENESS, ELK_MAX_EDGES, ELK_MAX_NODES, type LayoutRequest, type LayoutResult } from './layout-types';
 
 const elk = new ELK();
 
@@ -12,8 +12,8 @@ async function layout(req: LayoutRequest): Promise<LayoutResult> {
   if (req.nodes.length > ELK_MAX_NODES || req.edges.length > ELK_MAX_EDGES) {
     return { id: req.id, positions: fastLayeredLayout(req.nodes, req.edges), engine: 'layered-fast', ms: performance.now() - t0 };
   }
-  const positions = await elkLayout(elk, req.nodes, req.edges);
-  return { id: req.id, positions, engine: 'elk', ms: performance.now() - t0 };
+  const { positions, curveness } = await elkLayout(elk, req.nodes, req.edges, EDGE_CURVENESS);
+  return { id: req.id, positions, curveness, engine: 'elk', ms: performance.now() - t0 };
 }
 
 self.onmessage = (e: MessageEvent<LayoutRequest>) => {
