@@ -1,7 +1,8 @@
 // The service graph in the browser on the whole sandbox with its real Prometheus: exactly the
 // constellation's call graph, then the error-spike scenario turning exactly the affected edges
 // and nodes red within 30 s, with payments marked as where the errors start; the side panel's
-// pods and errors-only logs link; the topology of the same namespace.
+// pods and errors-only logs link; namespace boxes, the replay slider and an edge's RED charts; the
+// topology of the same namespace.
 // The sandbox runs in a child process this spec steers (fixtures/sandbox-driver.ts) with 12
 // requests/s into the gateway (the default is 3): checkout then sees about one a second, so a 40%
 // error rate is a matter of seconds rather than of the luck of a handful of requests.
@@ -119,6 +120,39 @@ test('the service graph is the call graph; error-spike turns exactly the affecte
   } finally {
     await sandbox!.command('stop error-spike');
   }
+  check();
+});
+
+test('namespaces are boxes; the replay slider steps through the last hour; an edge opens its RED charts', async ({ page }) => {
+  const check = watchForErrors(page);
+  await page.goto(orrery!.url);
+  await page.evaluate(() => (location.hash = '#/servicegraph?ctx=orrery-sandbox&sgw=30s'));
+  const graph = page.getByTestId('servicegraph-graph');
+  await expect.poll(() => ids(page, 'edge'), { timeout: 60_000, intervals: [1000] }).toEqual(EXPECTED);
+  // Each namespace is a box drawn behind its nodes (the monitoring stack's, silent, too).
+  await expect.poll(() => graph.locator('[data-group]').evaluateAll((els) => els.map((e) => e.getAttribute('data-group')))).toEqual(expect.arrayContaining(['data', 'edge', 'shop']));
+
+  await page.getByTestId('servicegraph-replay').click();
+  const bar = page.getByTestId('servicegraph-replay-bar');
+  const slider = bar.getByRole('slider', { name: 'Replay time' });
+  await expect(slider).toBeVisible({ timeout: 30_000 });
+  const steps = Number(await slider.getAttribute('max')) + 1;
+  expect(steps).toBeGreaterThan(100); // an hour in 30 s steps
+  await expect(bar.locator('.replay-strip .cell')).toHaveCount(steps);
+  await slider.fill(String(steps - 3));
+  await expect(page).toHaveURL(/sgt=\d+/);
+  await expect(bar.locator('.replay-strip .cell.current')).toHaveCount(1);
+  // The replay keeps the live graph's structure.
+  expect(await ids(page, 'edge')).toEqual(EXPECTED);
+  await page.getByTestId('servicegraph-replay').click();
+  await expect(bar).toHaveCount(0);
+
+  await page.evaluate(() => (location.hash = `${location.hash}&sgsel=e:edge/gateway>edge/frontend`));
+  const side = page.getByTestId('servicegraph-side');
+  await expect(side).toContainText('edge/gateway → edge/frontend');
+  for (const chart of ['red-rate', 'red-errors', 'red-p95']) await expect(side.getByTestId(chart)).toBeVisible({ timeout: 20_000 });
+  await expect(side.getByTestId('red-rate')).toHaveAttribute('data-series', /^[1-9]/);
+  await page.screenshot({ path: 'test-results/servicegraph-edge.png' });
   check();
 });
 
