@@ -171,8 +171,11 @@ test('the topology of a namespace: workloads with their Services, config and acc
   await page.getByTestId('topology-search').fill('payments');
   await page.getByTestId('topology-search').press('Enter');
   await expect(page.getByTestId('topology-side')).toContainText('Deployment payments');
+  const fullLayouts = Number(await graph.getAttribute('data-full-layouts'));
   await page.getByTestId('topology-expand').click();
   await expect(graph.locator('li[data-node-id^="Pod/shop/payments-"]')).toHaveCount(2, { timeout: 15_000 });
+  // Expanding is the user changing the picture: it is laid out again in full, not patched.
+  await expect.poll(async () => Number(await graph.getAttribute('data-full-layouts')), { timeout: 15_000 }).toBeGreaterThan(fullLayouts);
   await page.screenshot({ path: 'test-results/topology-expanded.png' });
   check();
 });

@@ -206,7 +206,16 @@ function useStableLayout(nodes: GraphNodeSpec[], edges: GraphEdgeSpec[], relayou
     const known = current.current ? ns.some((n) => current.current!.positions.has(n.id)) : false;
     const action = layoutAction(done.current, { relayout, nodeKey, edgeKey, edgeCount: ledges.length, interacted: known && (touched.current || !!sel) });
     if (action === 'keep') return;
+    // New nodes beside their neighbours, the others where they are.
+    const extend = (prev: Layout) => {
+      const boxes = new Map(prev.boxes);
+      for (const n of lnodes) if (!boxes.has(n.id)) boxes.set(n.id, n);
+      current.current = { ...prev, positions: placeNewNodes(lnodes, ledges, prev.positions), boxes };
+      setLayout(current.current);
+    };
     if (action === 'full') {
+      // Until the full layout comes back from the worker, new nodes are not left at the origin.
+      if (current.current && known) extend(current.current);
       let cancelled = false;
       const t0 = performance.now();
       void computeLayout(lnodes, ledges).then((r) => {
@@ -223,12 +232,8 @@ function useStableLayout(nodes: GraphNodeSpec[], edges: GraphEdgeSpec[], relayou
         cancelled = true;
       };
     }
-    const prev = current.current!;
     done.current = { ...done.current!, nodeKey, edgeKey };
-    const boxes = new Map(prev.boxes);
-    for (const n of lnodes) if (!boxes.has(n.id)) boxes.set(n.id, n);
-    current.current = { ...prev, positions: placeNewNodes(lnodes, ledges, prev.positions), boxes };
-    setLayout(current.current);
+    extend(current.current!);
   }, [nodeKey, edgeKey, relayout, touched]);
   return layout;
 }
@@ -558,7 +563,7 @@ export function GraphCanvas({ nodes, edges, selected, focus, relayout = 0, onSel
 
   const small = nodes.length <= LARGE;
   return (
-    <div className="graph-canvas" style={{ height }} data-testid={testId} data-nodes={nodes.length} data-edges={edges.length} data-layout={layout?.engine ?? 'pending'}>
+    <div className="graph-canvas" style={{ height }} data-testid={testId} data-nodes={nodes.length} data-edges={edges.length} data-layout={layout?.engine ?? 'pending'} data-full-layouts={layout?.full ?? 0}>
       <svg className="graph-groups" aria-hidden>
         <g ref={groupLayer}>
           {groups.map((g) => (

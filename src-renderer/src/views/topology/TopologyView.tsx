@@ -65,6 +65,11 @@ export function TopologyView() {
   const { graph, error } = useTopology(input);
 
   const nodes = useMemo(() => [...graph.nodes.values()].map(nodeSpec), [graph.nodes]);
+  // Expanding or collapsing a workload is the user changing the picture: once the graph that
+  // answers it arrives, it is laid out in full (live changes keep the layout stable instead).
+  const expandedKey = useMemo(() => [...graph.nodes.values()].filter((n) => n.expanded).map((n) => n.id).sort().join('\n'), [graph.nodes]);
+  const [expansions, setExpansions] = useState({ key: '', count: 0 });
+  if (expandedKey !== expansions.key) setExpansions({ key: expandedKey, count: expansions.count + 1 });
   const edges = useMemo(
     (): GraphEdgeSpec[] =>
       [...graph.edges.values()].map((e) => ({
@@ -162,7 +167,7 @@ export function TopologyView() {
           edges={edges}
           selected={selection}
           {...(focus ? { focus } : {})}
-          relayout={relayout}
+          relayout={relayout + expansions.count}
           onSelect={(s) => route.setParams({ tsel: s?.type === 'node' ? s.id : undefined })}
           onOpen={open}
           onLayout={setLayoutInfo}
