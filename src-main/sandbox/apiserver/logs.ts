@@ -193,7 +193,8 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
     // Every line is checked, as the kubelet does (a log need not be in time order); RFC3339Nano
     // times of the same width compare as text, which spares a date parse per line.
     const since = o.sinceMs;
-    const sinceText = new Date(since).toISOString().replace('Z', '000000Z');
+    // A since beyond Date's range (a huge sinceSeconds) keeps every line, as the kubelet would.
+    const sinceText = Number.isFinite(new Date(since).getTime()) ? new Date(since).toISOString().replace('Z', '000000Z') : '';
     lines = lines.filter((l) => (l.time.length === sinceText.length && l.time.endsWith('Z') ? l.time >= sinceText : timeMs(l.time) >= since));
   }
   if (o.tailLines !== undefined) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);

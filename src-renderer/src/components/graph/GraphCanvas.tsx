@@ -215,7 +215,8 @@ function useStableLayout(nodes: GraphNodeSpec[], edges: GraphEdgeSpec[], relayou
     };
     if (action === 'full') {
       // Until the full layout comes back from the worker, new nodes are not left at the origin.
-      if (current.current && known) extend(current.current);
+      const prev = current.current;
+      if (prev && known && lnodes.some((n) => !prev.positions.has(n.id))) extend(prev);
       let cancelled = false;
       const t0 = performance.now();
       void computeLayout(lnodes, ledges).then((r) => {
