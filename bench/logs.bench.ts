@@ -30,7 +30,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { api, type Api } from '../src-main/contract/api';
 import { ContractClient } from '../src-main/contract/client';
-import { LogLineDecoder } from '../src-main/contract/log-lines';
+import { batchTexts, LogLineDecoder } from '../src-main/contract/log-lines';
 import { LineStore } from '../src-renderer/src/api/line-store';
 import type { LogFrame, LogStreamStatus } from '../src-main/contract/types';
 import { report, type BenchResult } from './report';
@@ -248,8 +248,9 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
             const b = f.batch;
             store.add(b);
             c.lines += b.seq.length;
+            const texts = batchTexts(b);
             for (let i = 0; i < b.seq.length; i++) {
-              const m = SEQ.exec(b.text[i]!);
+              const m = SEQ.exec(texts[i]!);
               if (!m) {
                 c.noSeq++;
                 continue;

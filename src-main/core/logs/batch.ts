@@ -7,6 +7,8 @@ import type { StreamIdentity } from './stored';
 export class BatchPacker {
   private readonly announced = new Set<number>();
   private batch = emptyBatch();
+  /** The texts of `batch`, joined into its text when it is done. */
+  private texts: string[] = [];
   private full: LogLineBatch[] = [];
 
   constructor(
@@ -19,8 +21,7 @@ export class BatchPacker {
     return this.full.length * this.size + this.batch.seq.length;
   }
 
-  /** level and format are wire codes (LOG_LEVELS, LOG_FORMATS indexes). */
-  add(seq: number, ts: string, src: number, level: number, format: number, text: string, bytes: number, truncated: boolean): void {
+  add(seq: number, ts: string, src: number, text: string, bytes: number, truncated: boolean): void {
     const b = this.batch;
     if (!this.announced.has(src)) {
       this.announced.add(src);
@@ -31,21 +32,22 @@ export class BatchPacker {
     b.seq.push(seq);
     b.ts.push(ts);
     b.src.push(src);
-    b.level.push(level);
-    b.format.push(format);
-    b.text.push(truncated ? text.slice(0, DISPLAY_LIMIT) : text);
-    if (b.seq.length >= this.size) {
-      this.full.push(b);
-      this.batch = emptyBatch();
-    }
+    this.texts.push(truncated ? text.slice(0, DISPLAY_LIMIT) : text);
+    if (b.seq.length >= this.size) this.seal();
+  }
+
+  private seal(): void {
+    this.batch.text = this.texts.join('\n');
+    this.full.push(this.batch);
+    this.batch = emptyBatch();
+    this.texts = [];
   }
 
   /** The batches packed so far, in order. */
   take(): LogLineBatch[] {
+    if (this.batch.seq.length) this.seal();
     const out = this.full;
-    if (this.batch.seq.length) out.push(this.batch);
     this.full = [];
-    this.batch = emptyBatch();
     return out;
   }
 

@@ -1,5 +1,5 @@
-// What the backend needs of every line it buffers: its format and level (filters run on them;
-// message, fields and trace ids are parsed again only for lines sent or exported). For a JSON
+// A buffered line's format and level, worked out when a level filter or an export first asks
+// (ring.ts keeps the answer; message, fields and trace ids are parsed only for lines exported). For a JSON
 // line that is JSON.parse and a look at its level keys, without the message and fields objects
 // parseLine builds (less garbage, ~20% less time; JSON.parse itself is most of the rest, and a
 // scanner in JS was twice as slow as it). The result is parseLine's.

@@ -1,21 +1,18 @@
 // The compact line buffer: eviction and lookup by seq, texts and timestamps back byte for byte
 // (multi-byte, empty, long), chunks freed as lines leave, and the memory a line costs.
 import { describe, expect, it } from 'vitest';
-import { formatCode, levelCode } from '../../contract/log-lines';
-import type { LogFormat, LogLevel } from '../../contract/types';
 import { LineRing } from './ring';
 import type { StreamIdentity } from './stored';
 
 const a = { namespace: 'n', pod: 'a', container: 'c' };
 const b = { namespace: 'n', pod: 'b', container: 'c' };
 
-const push = (r: LineRing, src: StreamIdentity, ts: string, text: string, format: LogFormat, level: LogLevel | undefined, cut: boolean) =>
-  r.push(r.sourceId(src), ts, text, formatCode(format), levelCode(level), cut);
+const push = (r: LineRing, src: StreamIdentity, ts: string, text: string, cut = false) => r.push(r.sourceId(src), ts, text, cut);
 
 describe('LineRing', () => {
   it('evicts the oldest lines and finds lines by seq', () => {
     const r = new LineRing(3);
-    for (const s of [1, 2, 3, 4, 5]) push(r, a, `2024-01-01T00:00:0${s}Z`, `raw${s}`, 'plain', undefined, false);
+    for (const s of [1, 2, 3, 4, 5]) push(r, a, `2024-01-01T00:00:0${s}Z`, `raw${s}`);
     expect(r.evictedTotal).toBe(2);
     expect([r.firstSeq, r.lastSeq, r.size]).toEqual([3, 5, 3]);
     expect(r.get(2)).toBeUndefined();
@@ -27,7 +24,7 @@ describe('LineRing', () => {
     expect(seen).toEqual([3, 4, 5]);
   });
 
-  it('gives back level, format, source, flags, sizes and texts exactly', () => {
+  it('gives back source, flags, sizes and texts exactly, and level and format classified from the text', () => {
     const r = new LineRing(10);
     const long = 'x'.repeat(100_000);
     const lines = [
@@ -38,7 +35,7 @@ describe('LineRing', () => {
       { src: a, ts: '2024-01-01T00:00:03Z', text: 'E0102 15:04:05.000000 1 x.go:1] y', format: 'klog', level: 'error', cut: false },
       { src: a, ts: '2200-01-01T00:00:00.5Z', text: 'after 2106: kept as text', format: 'plain', level: undefined, cut: false },
     ] as const;
-    const bytes = lines.map((l) => push(r, l.src, l.ts, l.text, l.format, l.level, l.cut));
+    const bytes = lines.map((l) => push(r, l.src, l.ts, l.text, l.cut));
     expect(bytes).toEqual(lines.map((l) => Buffer.byteLength(l.text)));
     lines.forEach((l, i) => {
       const got = r.get(i + 1)!;
@@ -54,7 +51,7 @@ describe('LineRing', () => {
   it('keeps texts across chunk boundaries and frees chunks as lines are evicted', () => {
     const r = new LineRing(5000);
     const text = (i: number) => `${i} ${'é'.repeat(i % 700)} end`;
-    for (let i = 0; i < 20_000; i++) push(r, a, `2024-01-01T00:00:00.${String(i).padStart(9, '0')}Z`, text(i), 'plain', undefined, false);
+    for (let i = 0; i < 20_000; i++) push(r, a, `2024-01-01T00:00:00.${String(i).padStart(9, '0')}Z`, text(i));
     expect(r.firstSeq).toBe(15_001);
     for (const seq of [15_001, 17_777, 20_000]) {
       expect(r.raw(seq)).toBe(text(seq - 1));
@@ -67,7 +64,7 @@ describe('LineRing', () => {
   it('costs its columns and its deflated text per line, outside the JS heap, and reads back any line', () => {
     const r = new LineRing(100_000);
     const text = (i: number) => `{"seq":${i},"level":"info","msg":"request handled","route":"/api/items/{id}","status":200}`;
-    for (let i = 0; i < 100_000; i++) push(r, a, '2024-01-01T00:00:00.123456789Z', text(i), 'json', 'info', false);
+    for (let i = 0; i < 100_000; i++) push(r, a, '2024-01-01T00:00:00.123456789Z', text(i));
     // 27 bytes of columns; the text (~90 bytes) shrinks several times once its chunk is full.
     expect(r.footprint / 100_000).toBeLessThan(27 + 30);
     for (const seq of [1, 4_321, 50_000, 99_999, 100_000, 2, 77_777]) expect(r.raw(seq)).toBe(text(seq - 1));

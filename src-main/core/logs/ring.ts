@@ -2,13 +2,16 @@
 // as UTF-8 bytes in 1 MiB chunks, deflated once full (chunks.ts), outside the JS heap: nothing
 // for the garbage collector to trace, no sliced string pinning the socket chunk it came from.
 // Beside it, 27 bytes of typed-array columns: its timestamp as numbers (compact-time.ts; an odd
-// one is kept as bytes before the text), where its bytes are, their length, format, level,
-// flags and which stream it came from. Strings and StoredLine objects are made again on demand
+// one is kept as bytes before the text), where its bytes are, their length, flags and which
+// stream it came from. Format and level are worked out from the text only when something asks
+// (a level filter, an export; classify() is a JSON.parse for a JSON line, most of the cost of
+// ingesting one) and kept in the line's meta byte from then on. Strings and StoredLine objects are made again on demand
 // (re-filter, export, full text). Sequence numbers are contiguous inside the buffer (every
 // ingested line is stored, matching or not), so a seq maps to its slot with one subtraction.
 // Columns grow on demand, so a small view does not allocate the maximum.
-import { LOG_FORMATS, LOG_LEVELS } from '../../contract/log-lines';
-import type { LogLevel } from '../../contract/types';
+import type { LogFormat, LogLevel } from '../../contract/types';
+import { classify } from './classify';
+import { DISPLAY_LIMIT } from './parse';
 import { decodeTime, encodeTime, type CompactTime } from '../../contract/compact-time';
 import { CHUNK, ChunkStore } from './chunks';
 import type { StoredLine, StreamIdentity } from './stored';
@@ -17,17 +20,23 @@ import type { StoredLine, StreamIdentity } from './stored';
 const INLINE_MAX_CHARS = 16 * 1024;
 const FIRST_SLOTS = 1024;
 
-// meta byte: format code in bits 0-1, level code in bits 2-4 (the wire's codes, see
-// contract/log-lines.ts), truncated bit 5, text kept outside bit 6.
+// meta byte: format code in bits 0-1, level code in bits 2-4 (LOG_FORMATS, LOG_LEVELS indexes),
+// truncated bit 5, text kept outside bit 6, format and level known bit 7.
 const TRUNCATED = 1 << 5;
 const OUTSIDE = 1 << 6;
+const CLASSIFIED = 1 << 7;
+const LOG_LEVELS = [undefined, 'trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const satisfies readonly (LogLevel | undefined)[];
+const LOG_FORMATS = ['plain', 'json', 'logfmt', 'klog'] as const satisfies readonly LogFormat[];
+const levelCode = (level: LogLevel | undefined): number => (level ? LOG_LEVELS.indexOf(level) : 0);
+const formatCode = (format: LogFormat): number => LOG_FORMATS.indexOf(format);
 /** tsBytes at or above this: the timestamp is numeric, with (tsBytes - NUMERIC_TS) fraction digits. */
 const NUMERIC_TS = 128;
 
-/** What a filter looks at without the text; one object reused for a whole pass. */
+/** What a filter looks at besides the text; one object reused for a whole pass (level is a
+ *  getter: the line is classified only if the filter asks). */
 export interface LineHead {
-  level?: LogLevel;
-  src: StreamIdentity;
+  readonly level: LogLevel | undefined;
+  readonly src: StreamIdentity;
 }
 
 export class LineRing {
@@ -82,7 +91,7 @@ export class LineRing {
    * Appends a line as seq lastSeq + 1, evicting the oldest when full (evictedTotal counts).
    * Returns the text's size in UTF-8 bytes.
    */
-  push(src: number, ts: string, text: string, format: number, level: number, truncated: boolean): number {
+  push(src: number, ts: string, text: string, truncated: boolean): number {
     let slot: number;
     let evicted = false;
     if (this.count < this.capacity) {
@@ -122,7 +131,7 @@ export class LineRing {
     }
     this.tsBytes[slot] = numeric ? NUMERIC_TS + this.time.digits : tsLen;
     this.textBytes[slot] = bytes;
-    this.meta[slot] = format | (level << 2) | (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
+    this.meta[slot] = (truncated ? TRUNCATED : 0) | (inline ? 0 : OUTSIDE);
     this.srcIndex[slot] = src;
     if (evicted) this.release();
     return bytes;
@@ -195,8 +204,25 @@ export class LineRing {
     return this.chunks.readable(at).toString('utf8', off, off + n);
   }
 
+  /** The line's meta byte, classified first if it was not yet. */
+  private classified(slot: number, seq: number): number {
+    let m = this.meta[slot]!;
+    if (m & CLASSIFIED) return m;
+    const text = this.textAt(slot, seq);
+    const c = classify(m & TRUNCATED ? text.slice(0, DISPLAY_LIMIT) : text);
+    m |= CLASSIFIED | formatCode(c.format) | (levelCode(c.level) << 2);
+    this.meta[slot] = m;
+    return m;
+  }
+
+  /** The line's level (classifying it if needed), undefined when it has none or is not held. */
+  level(seq: number): LogLevel | undefined {
+    const i = this.slot(seq);
+    return i < 0 ? undefined : LOG_LEVELS[(this.classified(i, seq) >> 2) & 7];
+  }
+
   private lineAt(slot: number, seq: number): StoredLine {
-    const m = this.meta[slot]!;
+    const m = this.classified(slot, seq);
     const line: StoredLine = { seq, ts: this.tsAt(slot), src: this.sources[this.srcIndex[slot]!]!, format: LOG_FORMATS[m & 3]!, bytes: this.textBytes[slot]! };
     const level = LOG_LEVELS[(m >> 2) & 7];
     if (level) line.level = level;
@@ -210,11 +236,10 @@ export class LineRing {
   }
 
   /** The line as wire columns (see BatchPacker.add), or false when it is no longer held. */
-  pack(seq: number, add: (seq: number, ts: string, src: number, level: number, format: number, text: string, bytes: number, truncated: boolean) => void): boolean {
+  pack(seq: number, add: (seq: number, ts: string, src: number, text: string, bytes: number, truncated: boolean) => void): boolean {
     const i = this.slot(seq);
     if (i < 0) return false;
-    const m = this.meta[i]!;
-    add(seq, this.tsAt(i), this.srcIndex[i]!, (m >> 2) & 7, m & 3, this.textAt(i, seq), this.textBytes[i]!, (m & TRUNCATED) !== 0);
+    add(seq, this.tsAt(i), this.srcIndex[i]!, this.textAt(i, seq), this.textBytes[i]!, (this.meta[i]! & TRUNCATED) !== 0);
     return true;
   }
 
@@ -230,14 +255,21 @@ export class LineRing {
    */
   scan(from: number, fn: (seq: number, head: LineHead, text: () => string) => void): void {
     const start = Math.max(from, this.first);
-    const head: LineHead = { src: this.sources[0]! };
     let slot = -1;
     let seq = 0;
     const text = () => this.textAt(slot, seq);
+    const levelHere = () => LOG_LEVELS[(this.classified(slot, seq) >> 2) & 7];
+    const srcHere = () => this.sources[this.srcIndex[slot]!]!;
+    const head: LineHead = {
+      get level() {
+        return levelHere();
+      },
+      get src() {
+        return srcHere();
+      },
+    };
     for (seq = start; seq <= this.lastSeq; seq++) {
       slot = this.slot(seq);
-      head.level = LOG_LEVELS[(this.meta[slot]! >> 2) & 7];
-      head.src = this.sources[this.srcIndex[slot]!]!;
       fn(seq, head, text);
     }
   }

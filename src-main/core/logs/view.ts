@@ -1,14 +1,12 @@
 // One open log view: numbers and parses incoming lines, keeps them in the ring buffer, and sends
 // the ones matching the filter to the renderer with real back-pressure. Producers (container
 // streams) await writable() so a slow renderer slows the sockets instead of losing lines.
-import { formatCode, levelCode } from '../../contract/log-lines';
 import type { LogFrame, LogStreamStatus } from '../../contract/types';
 import type { StreamSink } from '../../contract/server';
 import { BatchPacker } from './batch';
 import { compileFilter, type LinePredicate, type LogFilterSpec } from './filter';
-import { classify } from './classify';
 import { DISPLAY_LIMIT } from './parse';
-import { LineRing } from './ring';
+import { LineRing, type LineHead } from './ring';
 import type { RawLine } from './line-splitter';
 import type { StoredLine, StreamIdentity } from './stored';
 
@@ -48,24 +46,28 @@ export class LogView {
     return this.sink.signal.aborted;
   }
 
-  /** Parses and stores a batch of one stream's lines; matching ones are queued for sending. */
+  /** Stores a batch of one stream's lines; matching ones are queued for sending. */
   append(id: StreamIdentity, raws: readonly RawLine[]): void {
     if (this.closed) return;
     const ring = this.ring;
     const evictedBefore = ring.evictedTotal;
     const filter = this.filter;
     const src = ring.sourceId(id);
-    const head = { level: undefined as StoredLine['level'], src: id };
+    let seq = 0;
+    // The level only if the filter asks for it (the renderer works it out for the lines it shows).
+    const head: LineHead = {
+      get level() {
+        return ring.level(seq);
+      },
+      src: id,
+    };
     for (const r of raws) {
       const text = r.text;
       const cut = text.length > DISPLAY_LIMIT;
-      const p = classify(cut ? text.slice(0, DISPLAY_LIMIT) : text);
-      const level = levelCode(p.level);
-      const format = formatCode(p.format);
-      const bytes = ring.push(src, r.ts, text, format, level, cut);
-      head.level = p.level;
+      const bytes = ring.push(src, r.ts, text, cut);
+      seq = ring.lastSeq;
       if (filter && !filter(head, text)) continue;
-      this.pending.add(ring.lastSeq, r.ts, src, level, format, text, bytes, cut);
+      this.pending.add(seq, r.ts, src, text, bytes, cut);
     }
     const evicted = ring.evictedTotal - evictedBefore;
     if (evicted) this.noteDropped(evicted);

@@ -1,8 +1,7 @@
 // The renderer's line store: time order across batches (a late stream's history lands in place,
 // equal times keep delivery order), lines given back whole, bounded with 5% steps, time lookup.
 import { describe, expect, it } from 'vitest';
-import { formatCode, levelCode, LogLineDecoder, type LogLineBatch } from '../../../src-main/contract/log-lines';
-import type { LogLevel } from '../../../src-main/contract/types';
+import { LogLineDecoder, type LogLineBatch } from '../../../src-main/contract/log-lines';
 import { LineStore } from './line-store';
 
 const sources = [
@@ -10,15 +9,13 @@ const sources = [
   { id: 1, context: 'east', namespace: 'n', pod: 'q', container: 'c' },
 ];
 
-function batch(lines: Array<{ seq: number; ts: string; text?: string; src?: number; level?: LogLevel }>, cut?: Array<[number, number]>): LogLineBatch {
+function batch(lines: Array<{ seq: number; ts: string; text?: string; src?: number }>, cut?: Array<[number, number]>): LogLineBatch {
   return {
     sources,
     seq: lines.map((l) => l.seq),
     ts: lines.map((l) => l.ts),
     src: lines.map((l) => l.src ?? 0),
-    level: lines.map((l) => levelCode(l.level)),
-    format: lines.map((l) => formatCode(l.text?.startsWith('{') ? 'json' : 'plain')),
-    text: lines.map((l) => l.text ?? `line ${l.seq}`),
+    text: lines.map((l) => l.text ?? `line ${l.seq}`).join('\n'),
     ...(cut ? { cut } : {}),
   };
 }
@@ -87,7 +84,7 @@ describe('LineStore', () => {
       s,
       batch(
         [
-          { seq: 1, ts: '2024-01-02T15:00:01.120000001Z', text: json, level: 'warn', src: 1 },
+          { seq: 1, ts: '2024-01-02T15:00:01.120000001Z', text: json, src: 1 },
           { seq: 2, ts: '2024-01-02T16:00:01+01:00', text: 'é✓ plain' },
           { seq: 3, ts: '', text: 'x'.repeat(20) },
         ],
@@ -118,5 +115,17 @@ describe('LineStore', () => {
     expect(s.indexAt(Date.parse(ts(5000)))).toBe(-1);
     s.clear();
     expect([s.length, s.trimmed]).toEqual([0, 0]);
+  });
+
+  it('refuses a batch whose texts do not match its lines, keeping what it held', () => {
+    const s = new LineStore(new LogLineDecoder(), 100);
+    put(s, batch([{ seq: 1, ts: '2024-01-02T15:00:01Z' }]));
+    const short = { ...batch([{ seq: 2, ts: '2024-01-02T15:00:02Z' }, { seq: 3, ts: '2024-01-02T15:00:03Z' }]), text: 'only one' };
+    const long = { ...batch([{ seq: 4, ts: '2024-01-02T15:00:04Z' }]), text: 'one\ntwo' };
+    expect(() => s.add(short)).toThrow(/2 lines carries 1 texts/);
+    expect(() => s.add(long)).toThrow(/1 lines carries more texts/);
+    put(s, batch([{ seq: 5, ts: '2024-01-02T15:00:05Z', text: '' }, { seq: 6, ts: '2024-01-02T15:00:06Z', text: '' }]));
+    expect(seqs(s)).toEqual([1, 5, 6]);
+    expect([s.line(1).text, s.line(2).text]).toEqual(['', '']);
   });
 });

@@ -1,11 +1,10 @@
 // The renderer's lines of a log view, in timestamp order, bounded, and nearly invisible to the
 // garbage collector: a line is a row of typed-array columns (time as numbers, seq, stream,
-// level, format, where its text is) and the texts of each received batch are joined into one
-// string. 200,000 lines are then ~100 strings and a few arrays instead of 600,000 objects,
+// where its text is) and the texts of each received batch stay the one string they came in. 200,000 lines are then ~100 strings and a few arrays instead of 600,000 objects,
 // which full collections had to trace (pauses of 100 ms and more while following a firehose).
 // Rows are made into TailLines only when shown.
 import { decodeTime, encodeTime, type CompactTime } from '../../../src-main/contract/compact-time';
-import { LOG_FORMATS, LOG_LEVELS, TailLine, type LogLineBatch, type LogLineDecoder } from '../../../src-main/contract/log-lines';
+import { TailLine, type LogLineBatch, type LogLineDecoder } from '../../../src-main/contract/log-lines';
 
 /** digits value for a timestamp kept as text (not in the compact form). */
 const TEXT_TS = 255;
@@ -16,14 +15,12 @@ interface Columns {
   nanos: Uint32Array;
   digits: Uint8Array;
   src: Int32Array;
-  level: Uint8Array;
-  format: Uint8Array;
   chunk: Int32Array;
   start: Int32Array;
   end: Int32Array;
 }
 type Column = keyof Columns;
-const COLUMNS: readonly Column[] = ['seq', 'seconds', 'nanos', 'digits', 'src', 'level', 'format', 'chunk', 'start', 'end'];
+const COLUMNS: readonly Column[] = ['seq', 'seconds', 'nanos', 'digits', 'src', 'chunk', 'start', 'end'];
 
 function allocate(n: number): Columns {
   return {
@@ -32,8 +29,6 @@ function allocate(n: number): Columns {
     nanos: new Uint32Array(n),
     digits: new Uint8Array(n),
     src: new Int32Array(n),
-    level: new Uint8Array(n),
-    format: new Uint8Array(n),
     chunk: new Int32Array(n),
     start: new Int32Array(n),
     end: new Int32Array(n),
@@ -91,19 +86,20 @@ export class LineStore {
     const n = batch.seq.length;
     if (n === 0) return;
     this.decoder.register(batch);
-    const id = this.nextChunk++;
-    this.chunks.set(id, { text: batch.text.join('\n'), live: n });
-    for (const [i, bytes] of batch.cut ?? []) this.cutBytes.set(batch.seq[i]!, bytes);
+    const text = batch.text;
     if (this.staged + n > this.staging.seq.length) {
       const bigger = allocate(Math.max(2 * (this.staged + n), 1024));
       for (const k of COLUMNS) bigger[k].set(this.staging[k].subarray(0, this.staged));
       this.staging = bigger;
     }
+    // Rows are written past `staged` and count only once the whole batch is read: a malformed
+    // one (a text count that does not match) throws without leaving half of it behind.
     const rows = this.staging;
+    const id = this.nextChunk;
     let offset = 0;
     for (let i = 0; i < n; i++) {
       const seq = batch.seq[i]!;
-      const r = this.staged++;
+      const r = this.staged + i;
       this.decoder.source(batch.src[i]!, seq);
       this.timeOf(batch.ts[i]!, seq);
       rows.seq[r] = seq;
@@ -111,14 +107,17 @@ export class LineStore {
       rows.nanos[r] = this.time.nanos;
       rows.digits[r] = this.time.digits;
       rows.src[r] = batch.src[i]!;
-      rows.level[r] = batch.level[i]!;
-      rows.format[r] = batch.format[i]!;
       rows.chunk[r] = id;
       rows.start[r] = offset;
-      offset += batch.text[i]!.length;
-      rows.end[r] = offset;
-      offset += 1; // the '\n' between texts
+      const nl = text.indexOf('\n', offset);
+      if (i === n - 1 ? nl >= 0 : nl < 0) throw new Error(`a log batch of ${n} lines carries ${i === n - 1 ? 'more' : i + 1} texts`);
+      rows.end[r] = i === n - 1 ? text.length : nl;
+      offset = nl + 1;
     }
+    this.staged += n;
+    this.nextChunk++;
+    this.chunks.set(id, { text, live: n });
+    for (const [i, bytes] of batch.cut ?? []) this.cutBytes.set(batch.seq[i]!, bytes);
   }
 
   /**
@@ -263,7 +262,7 @@ export class LineStore {
       const digits = c.digits[p]!;
       const ts = digits === TEXT_TS ? this.oddTs.get(seq)! : decodeTime(c.seconds[p]!, c.nanos[p]!, digits);
       const text = this.chunks.get(c.chunk[p]!)!.text.slice(c.start[p]!, c.end[p]!);
-      line = new TailLine(seq, ts, this.decoder.source(c.src[p]!, seq), LOG_LEVELS[c.level[p]!], LOG_FORMATS[c.format[p]!] ?? 'plain', text, this.cutBytes.get(seq));
+      line = new TailLine(seq, ts, this.decoder.source(c.src[p]!, seq), text, this.cutBytes.get(seq));
       this.shown.set(seq, line);
     }
     return line;
