@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { parse as parseYaml } from 'yaml';
 import type { ClientMessage, ServerMessage, Transport } from '../src-main/contract/messages';
+import { decodeWsMessage } from '../src-main/contract/ws-frames';
 import { startNode } from './processes';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,7 +53,7 @@ export function wsTransport(url: string, headers: Record<string, string> = {}): 
     ws.on('open', () =>
       resolve({
         send: (m) => ws.send(JSON.stringify(m)),
-        onMessage: (l) => ws.on('message', (d) => l(JSON.parse(String(d)) as ServerMessage)),
+        onMessage: (l) => ws.on('message', (d: Buffer, isBinary) => l(decodeWsMessage(isBinary ? d : d.toString()))),
         onClose: (l) => ws.on('close', l),
       }),
     );

@@ -1,11 +1,32 @@
-// The contract over a WebSocket: one JSON text frame per protocol message.
+// The contract over a WebSocket: one frame per protocol message, JSON text, or binary for a data
+// frame with log lines (the layout: contract/ws-frames.ts).
 import type { WebSocket } from 'ws';
 import { encodeServerMessage, type ServerMessage, type Transport } from '../../contract/messages';
+import { isLinesItem, TEXT_LENGTH } from '../../contract/ws-frames';
+
+/** The frame for a message: a string (text frame) or bytes (binary frame). */
+export function encodeWsMessage(message: ServerMessage): string | Uint8Array {
+  if (message.t !== 'data' || !message.items.some(isLinesItem)) return encodeServerMessage(message);
+  const texts: string[] = [];
+  const items = message.items.map((item) => {
+    if (!isLinesItem(item)) return item;
+    texts.push(item.batch.text);
+    return { ...item, batch: { ...item.batch, text: '' }, [TEXT_LENGTH]: item.batch.text.length };
+  });
+  const head = JSON.stringify({ ...message, items });
+  const text = texts.join('');
+  const headBytes = Buffer.byteLength(head);
+  const frame = Buffer.allocUnsafe(4 + headBytes + Buffer.byteLength(text));
+  frame.writeUInt32LE(headBytes, 0);
+  frame.write(head, 4, 'utf8');
+  frame.write(text, 4 + headBytes, 'utf8');
+  return frame;
+}
 
 export function webSocketTransport(socket: WebSocket): Transport<unknown, ServerMessage> {
   return {
     send(message) {
-      if (socket.readyState === socket.OPEN) socket.send(encodeServerMessage(message));
+      if (socket.readyState === socket.OPEN) socket.send(encodeWsMessage(message));
     },
     onMessage(listener) {
       socket.on('message', (data, isBinary) => {

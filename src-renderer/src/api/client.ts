@@ -4,6 +4,7 @@ import type { Api } from '../../../src-main/contract/api';
 import type { OrreryBridge } from '../../../src-main/contract/bridge';
 import { ContractClient, type Connector } from '../../../src-main/contract/client';
 import type { ClientMessage, ServerMessage, Transport } from '../../../src-main/contract/messages';
+import { decodeWsMessage } from '../../../src-main/contract/ws-frames';
 
 declare global {
   interface Window {
@@ -23,6 +24,7 @@ const webSocketConnector: Connector = () =>
   new Promise<Transport<ServerMessage, ClientMessage>>((resolve, reject) => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const socket = new WebSocket(`${scheme}://${location.host}/ws`);
+    socket.binaryType = 'arraybuffer'; // data frames with log lines (contract/ws-frames.ts)
     const closeListeners: Array<() => void> = [];
     const messageListeners: Array<(m: ServerMessage) => void> = [];
     socket.onopen = () =>
@@ -32,7 +34,7 @@ const webSocketConnector: Connector = () =>
         onClose: (l) => void closeListeners.push(l),
       });
     socket.onmessage = (event) => {
-      const message = JSON.parse(String(event.data)) as ServerMessage;
+      const message = decodeWsMessage(event.data as string | ArrayBuffer);
       for (const l of messageListeners) l(message);
     };
     socket.onerror = () => reject(new Error('cannot reach the Orrery backend'));
