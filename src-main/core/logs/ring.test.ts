@@ -48,7 +48,7 @@ describe('LineRing', () => {
     expect(heads).toEqual(['2 b - 0', `3 a - ${long.length}`, '4 b fatal 17', '5 a error 33', '6 a - 24']);
   });
 
-  it('keeps texts across chunk boundaries and frees chunks as lines are evicted', () => {
+  it('keeps texts across chunk boundaries and frees chunks as lines are evicted', async () => {
     const r = new LineRing(5000);
     const text = (i: number) => `${i} ${'é'.repeat(i % 700)} end`;
     for (let i = 0; i < 20_000; i++) push(r, a, `2024-01-01T00:00:00.${String(i).padStart(9, '0')}Z`, text(i));
@@ -57,14 +57,18 @@ describe('LineRing', () => {
       expect(r.raw(seq)).toBe(text(seq - 1));
       expect(r.get(seq)!.ts).toBe(`2024-01-01T00:00:00.${String(seq - 1).padStart(9, '0')}Z`);
     }
+    await r.packed();
     // 5,000 lines of ~700 bytes on average: a few MiB, not the 14 MiB written in all.
     expect(r.footprint).toBeLessThan(6 * 2 ** 20);
   });
 
-  it('costs its columns and its deflated text per line, outside the JS heap, and reads back any line', () => {
+  it('costs its columns and its deflated text per line, outside the JS heap, and reads back any line', async () => {
     const r = new LineRing(100_000);
     const text = (i: number) => `{"seq":${i},"level":"info","msg":"request handled","route":"/api/items/{id}","status":200}`;
     for (let i = 0; i < 100_000; i++) push(r, a, '2024-01-01T00:00:00.123456789Z', text(i));
+    // Lines are readable while their chunks are being deflated.
+    expect(r.raw(50_000)).toBe(text(49_999));
+    await r.packed();
     // 27 bytes of columns; the text (~90 bytes) shrinks several times once its chunk is full.
     expect(r.footprint / 100_000).toBeLessThan(27 + 30);
     for (const seq of [1, 4_321, 50_000, 99_999, 100_000, 2, 77_777]) expect(r.raw(seq)).toBe(text(seq - 1));

@@ -82,6 +82,11 @@ export class LineRing {
     return this.first + this.count - 1;
   }
 
+  /** Resolves once every full chunk of text is deflated (they are, off the event loop). */
+  packed(): Promise<void> {
+    return this.chunks.packed();
+  }
+
   /** Bytes held in chunks and columns (for tests and diagnostics). */
   get footprint(): number {
     return this.chunks.footprint + this.slots * 27;
