@@ -142,7 +142,7 @@ export const api = {
     weight: (f) => (f.type === 'lines' ? f.batch.seq.length : 1),
     snapshot: (f) => f.type === 'streams',
     maxItemsPerFrame: 4000,
-    highWater: 20_000,
+    highWater: 6_000,
     maxBuffered: 2_000_000,
   })(
     z

@@ -66,21 +66,18 @@ export class LineSplitter {
 }
 
 /**
- * The lines of chunk[start, end) (end: the chunk's last newline), each decoded on its own rather
- * than sliced from the chunk decoded whole: a slice would keep the whole decoded chunk (often
- * 100 KB and more) alive for as long as any of its lines waits to be sent. A newline byte is
- * never inside a multi-byte character, so per-line decoding gives the same text.
+ * The lines of chunk[start, end) (end: the chunk's last newline): the range decoded once, each
+ * line's timestamp and text sliced from it (no string per whole line). A slice keeps the decoded
+ * range alive (tens of KB) only while its line waits to be sent; what is kept longer is copied
+ * (detached). A newline byte is never inside a multi-byte character, so the lines are the same.
  */
 function splitLines(chunk: Buffer, start: number, end: number, out: RawLine[]) {
-  const encoding = isAscii(chunk.subarray(start, end)) ? 'latin1' : 'utf8';
-  for (;;) {
-    const nl = chunk.indexOf(0x0a, start);
-    if (nl < 0 || nl >= end) {
-      splitInto(chunk.toString(encoding, start, end), out);
-      return;
-    }
-    splitInto(chunk.toString(encoding, start, nl), out);
-    start = nl + 1;
+  const s = chunk.toString(isAscii(chunk.subarray(start, end)) ? 'latin1' : 'utf8', start, end);
+  for (let from = 0; ; ) {
+    const nl = s.indexOf('\n', from);
+    splitRange(s, from, nl < 0 ? s.length : nl, out);
+    if (nl < 0) return;
+    from = nl + 1;
   }
 }
 
@@ -93,11 +90,24 @@ export function detached(s: string): string {
   return (' ' + s).slice(1);
 }
 
-/** "TIMESTAMP TEXT" -> {ts, text}; a trailing CR (CRLF-writing apps) is dropped. */
+/** A whole line as one string (a partial line's pieces put together). */
 function splitInto(line: string, out: RawLine[]) {
-  if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
-  const sp = line.indexOf(' ');
-  // Kubelet timestamps start with a digit (RFC3339); anything else is a line without one.
-  if (sp > 0 && sp <= 40 && line.charCodeAt(0) >= 0x30 && line.charCodeAt(0) <= 0x39) out.push({ ts: line.slice(0, sp), text: line.slice(sp + 1) });
-  else out.push({ ts: '', text: line });
+  splitRange(line, 0, line.length, out);
+}
+
+/** "TIMESTAMP TEXT" in s[from, to) -> {ts, text}; a trailing CR (CRLF-writing apps) is dropped. */
+function splitRange(s: string, from: number, to: number, out: RawLine[]) {
+  if (to > from && s.charCodeAt(to - 1) === 0x0d) to--;
+  // Kubelet timestamps start with a digit (RFC3339) and end at the first space, within 40 chars.
+  const c = s.charCodeAt(from);
+  if (to > from && c >= 0x30 && c <= 0x39) {
+    const limit = Math.min(to, from + 41);
+    for (let i = from + 1; i < limit; i++) {
+      if (s.charCodeAt(i) === 0x20) {
+        out.push({ ts: s.slice(from, i), text: s.slice(i + 1, to) });
+        return;
+      }
+    }
+  }
+  out.push({ ts: '', text: s.slice(from, to) });
 }

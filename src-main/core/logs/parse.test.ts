@@ -86,6 +86,38 @@ describe('LineSplitter', () => {
     }
   });
 
+  it('gives the same lines however the bytes are cut into chunks (random lines, timestamps, CRLF, multi-byte)', () => {
+    let seed = 3;
+    const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
+    const pieces = ['a', ' ', 'é', '✓', '😀', '\r', '{"k":"v"}', '1', 'Z'];
+    // The reference: the whole text decoded at once, cut at newlines, the timestamp (a digit
+    // first, up to the first space within 40 characters) split off, a trailing CR dropped.
+    const reference = (text: string) => {
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      return lines.map((l) => {
+        if (l.endsWith('\r')) l = l.slice(0, -1);
+        const sp = l.indexOf(' ');
+        return sp > 0 && sp <= 40 && /^[0-9]/.test(l) ? { ts: l.slice(0, sp), text: l.slice(sp + 1) } : { ts: '', text: l };
+      });
+    };
+    for (let round = 0; round < 300; round++) {
+      const lines = Array.from({ length: 1 + rnd(30) }, () => {
+        const ts = rnd(4) ? `2024-01-01T00:00:0${rnd(10)}.${rnd(1000)}Z ` : rnd(2) ? `${'9'.repeat(rnd(60))} ` : '';
+        return ts + Array.from({ length: rnd(40) }, () => pieces[rnd(pieces.length)]).join('');
+      });
+      const text = lines.join('\n') + (rnd(2) ? '\n' : '');
+      const bytes = Buffer.from(text);
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const n = 1 + rnd(Math.min(200, bytes.length - at));
+        chunks.push(bytes.subarray(at, at + n));
+        at += n;
+      }
+      expect(split(chunks)).toEqual(reference(text));
+    }
+  });
+
   it('handles a 10 MB single line in many chunks and cuts endless lines at MAX_LINE_BYTES', () => {
     const big = Buffer.alloc(10 * 1024 * 1024, 0x61);
     const chunks = [Buffer.from('2024-01-01T00:00:00Z ')];

@@ -14,6 +14,7 @@ import { classify } from './classify';
 import { DISPLAY_LIMIT } from './parse';
 import { decodeTime, encodeTime, type CompactTime } from '../../contract/compact-time';
 import { CHUNK, ChunkStore } from './chunks';
+import { detached } from './line-splitter';
 import type { StoredLine, StreamIdentity } from './stored';
 
 /** Texts longer than this (in UTF-16 units) are kept as strings beside the chunks (rare). */
@@ -125,7 +126,8 @@ export class LineRing {
       bytes = text.length === 0 ? 0 : chunk.write(text, off + tsLen, 'utf8');
     } else {
       bytes = Buffer.byteLength(text);
-      this.outside.set(seq, text);
+      // A copy: the text may be a slice of a larger string (line-splitter.ts).
+      this.outside.set(seq, detached(text));
     }
     this.end = at + tsLen + bytes * (inline ? 1 : 0);
     this.chunks.wrote(at, this.end);
