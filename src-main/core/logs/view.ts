@@ -11,7 +11,7 @@ import type { RawLine } from './line-splitter';
 import type { StoredLine, StreamIdentity } from './stored';
 
 /** Lines per 'lines' frame item: big enough to amortize, small enough for fine-grained flow
- *  control (the sink counts lines: its high-water mark is 20,000). */
+ *  control (the sink counts lines: its high-water mark is 6,000). */
 const BATCH = 256;
 
 export class LogView {
