@@ -5,7 +5,7 @@ import { procedure, stream } from './define';
 import { ContractError } from './errors';
 import { memoryTransportPair } from './memory-transport';
 import type { ServerMessage } from './messages';
-import { serveConnection, type Handlers, type ServeOptions } from './server';
+import { serveConnection, type Handlers, type ServeOptions, type StreamSink } from './server';
 
 const testApi = {
   add: procedure<number>()(z.object({ a: z.number(), b: z.number() }).strict()),
@@ -314,6 +314,38 @@ describe('snapshot items', () => {
     expect(got).toEqual(['S2', 'line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6', 'line 7']);
     // A snapshot does not count against the frame's budget of ordinary items.
     expect((sent.find((m) => m.t === 'data') as { items: string[] }).items).toEqual(['S2', 'line 1', 'line 2']);
+  });
+});
+
+describe('snapshot items past a full window', () => {
+  it('go out at once, one snapshot-only frame at a time, without taking a place in the window', async () => {
+    const pair = memoryTransportPair();
+    const seen: ServerMessage[] = [];
+    let sink: StreamSink<string> | undefined;
+    serveConnection(pair.server, testApi, { ...baseHandlers, states: (_i, s) => void (sink = s) }, { window: 1, maxItemsPerFrame: 2, frameMs: 1 });
+    pair.client.onMessage((m) => seen.push(m)); // acks by hand
+    const data = () => seen.filter((m): m is Extract<ServerMessage, { t: 'data' }> => m.t === 'data');
+    const ack = (seq: number) => pair.client.send({ t: 'ack', id: 1, seq });
+    pair.client.send({ t: 'sub', id: 1, stream: 'states', input: {} });
+    await expect.poll(() => sink).toBeDefined();
+    for (const l of ['line 1', 'line 2', 'line 3']) sink!.push(l);
+    await expect.poll(() => data().length).toBe(1); // the window (1 frame) is full
+    sink!.push('S1');
+    await expect.poll(() => data().length).toBe(2);
+    expect(data()[1]!.items).toEqual(['S1']);
+    sink!.push('S2');
+    sink!.push('S3'); // the snapshot frame is not acked yet: the latest waits
+    await new Promise((r) => setTimeout(r, 20));
+    expect(data()).toHaveLength(2);
+    ack(data()[1]!.seq);
+    await expect.poll(() => data().length).toBe(3);
+    expect(data()[2]!.items).toEqual(['S3']);
+    // Its ack did not open the window for ordinary items; the first frame's ack does.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(data()).toHaveLength(3);
+    ack(data()[0]!.seq);
+    await expect.poll(() => data().length).toBe(4);
+    expect(data()[3]!.items).toEqual(['line 3']);
   });
 });
 

@@ -212,6 +212,8 @@ class OutgoingStream {
   private weights: number[] = [];
   /** The latest snapshot item not sent yet (see StreamFlow.snapshot). */
   private snapshot: { item: unknown } | undefined;
+  /** The snapshot-only frame sent past a full window, until its ack. */
+  private outsideWindow: number | undefined;
 
   private push(item: unknown): boolean {
     if (this.closed || this.finishing) return false;
@@ -284,6 +286,15 @@ class OutgoingStream {
       this.unacked++;
       this.send(frame);
     }
+    // A snapshot does not wait for the window either: a full window means the client is busy
+    // with big frames, and the state it shows (streams that opened) would wait behind the next
+    // ack. One such frame at a time, acked like any other but not counted in the window.
+    if (this.snapshot && this.outsideWindow === undefined) {
+      const frame: ServerMessage = { t: 'data', id: this.id, seq: ++this.seq, items: [this.snapshot.item] };
+      this.snapshot = undefined;
+      this.outsideWindow = frame.seq;
+      this.send(frame);
+    }
     if (this.buffered < this.opts.highWater / 2 && this.drainWaiters.length) {
       const waiters = this.drainWaiters;
       this.drainWaiters = [];
@@ -294,7 +305,8 @@ class OutgoingStream {
 
   ack(seq: number) {
     if (seq > this.seq) return; // an ack for a frame never sent: ignore rather than open the window
-    this.unacked = Math.max(0, this.unacked - 1);
+    if (seq === this.outsideWindow) this.outsideWindow = undefined;
+    else this.unacked = Math.max(0, this.unacked - 1);
     this.flush();
   }
 

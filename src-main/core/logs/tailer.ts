@@ -59,6 +59,9 @@ interface Entry {
 /** How long a deleted pod's streams stay listed (as ended) before they leave the list. */
 const GONE_LINGER_MS = 30_000;
 
+/** Stream states are published at most this often. */
+const PUBLISH_MS = 50;
+
 export class Tailer {
   private readonly entries = new Map<string, Entry>();
   private readonly scopes: ScopeState[];
@@ -66,6 +69,7 @@ export class Tailer {
   private readonly labelContexts: boolean;
   private active = 0;
   private publishTimer: ReturnType<typeof setTimeout> | undefined;
+  private publishedAt = -Infinity;
   private quietTimer: ReturnType<typeof setInterval> | undefined;
   private started = false;
   private readonly abort = new AbortController();
@@ -305,16 +309,21 @@ export class Tailer {
   }
 
   /** Coalesces state changes into one 'streams' frame per 100 ms. */
+  /** Publishes at once when the last publish is PUBLISH_MS old, else at most PUBLISH_MS after it
+   *  (a burst of 200 streams opening is a few frames, and the first change shows at once). */
   private changed() {
     if (!this.started || this.publishTimer || this.abort.signal.aborted) return;
+    const wait = this.publishedAt + PUBLISH_MS - performance.now();
+    if (wait <= 0) return this.publish();
     this.publishTimer = setTimeout(() => {
       this.publishTimer = undefined;
       this.publish();
-    }, 100);
+    }, wait);
   }
 
   private publish() {
     if (this.abort.signal.aborted) return;
+    this.publishedAt = performance.now();
     const streams: LogStreamStatus[] = [];
     let limited = false;
     for (const e of this.entries.values()) {

@@ -2,6 +2,7 @@
 // ID tokens and basic auth, authn.ts), impersonation, audit, RBAC, discovery and dispatch to the
 // resource handlers (rest.ts), proxies and metrics.
 import { createServer, type Server } from 'node:https';
+import { noteConnectionAccepted } from '../fair-turns';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -233,6 +234,7 @@ export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiSe
   });
   const sockets = new Set<Duplex>();
   server.on('connection', (s) => {
+    noteConnectionAccepted();
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });

@@ -4,6 +4,7 @@
 // so benchmarks can count loss from the `seq` field. 'max' is a virtual 1,000,000 lines/s: a
 // follower gets lines as fast as its connection drains.
 import type { ContainerLog, LogFlow, LogLine } from '../apiserver/logs';
+import { pumpSoon } from '../fair-turns';
 
 export const MAX_RATE = 1_000_000;
 const KEEP = 1000;
@@ -19,34 +20,6 @@ function rfc3339Nano(ms: number, subNs: number): string {
     cachedPrefix = new Date(ms).toISOString().slice(0, -1);
   }
   return `${cachedPrefix}${String(subNs).padStart(6, '0')}Z`;
-}
-
-// Every follow stream of the process takes turns on one queue: each turn of the event loop serves
-// the streams that have room, round robin, for at most TURN_MS, and then lets I/O in. With one
-// setImmediate per stream, 200 streams at max rate made each loop turn ~100 ms of line writing
-// and TLS encryption, and a new connection's handshake, which needs several turns, waited seconds
-// (a real kubelet serves each stream on its own goroutine, scheduled fairly).
-const TURN_MS = 8;
-const ready: Array<() => void> = [];
-let turnScheduled = false;
-
-function pumpSoon(pump: () => void) {
-  ready.push(pump);
-  if (!turnScheduled) {
-    turnScheduled = true;
-    setImmediate(turn);
-  }
-}
-
-function turn() {
-  turnScheduled = false;
-  const deadline = performance.now() + TURN_MS;
-  // Only the pumps queued before this turn: one that queues itself again waits for the next.
-  for (let n = ready.length; n > 0 && performance.now() < deadline; n--) ready.shift()!();
-  if (ready.length && !turnScheduled) {
-    turnScheduled = true;
-    setImmediate(turn);
-  }
 }
 
 export class SyntheticLog implements ContainerLog {
@@ -104,7 +77,7 @@ export class SyntheticLog implements ContainerLog {
         return;
       }
       const end = this.written();
-      let budget = fast ? 2000 : Infinity;
+      let budget = fast ? 500 : Infinity;
       while (seq < end && budget-- > 0) {
         onLine(this.line(seq++));
         if (stopped) return;
