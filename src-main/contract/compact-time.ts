@@ -35,19 +35,31 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146097 + doe - 719468;
 }
 
+// Consecutive timestamps mostly share their second: its text and value are kept, and a timestamp
+// with the same first 19 characters only has its fraction read.
+let lastSecondText = '';
+let lastSecond = 0;
+
 /** "2024-01-02T15:04:05.123Z" -> numbers, or undefined when it is not in that exact form. */
 export function encodeTime(ts: string, out: CompactTime): boolean {
   const n = ts.length;
   if (n < 20 || n > 30 || ts.charCodeAt(n - 1) !== 0x5a /* Z */) return false;
-  if (ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':') return false;
-  const y = digitsAt(ts, 0, 4);
-  const mo = digitsAt(ts, 5, 2);
-  const d = digitsAt(ts, 8, 2);
-  const h = digitsAt(ts, 11, 2);
-  const mi = digitsAt(ts, 14, 2);
-  const s = digitsAt(ts, 17, 2);
-  if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
-  if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
+  let seconds: number;
+  if (lastSecondText !== '' && ts.startsWith(lastSecondText)) seconds = lastSecond;
+  else {
+    if (ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':') return false;
+    const y = digitsAt(ts, 0, 4);
+    const mo = digitsAt(ts, 5, 2);
+    const d = digitsAt(ts, 8, 2);
+    const h = digitsAt(ts, 11, 2);
+    const mi = digitsAt(ts, 14, 2);
+    const s = digitsAt(ts, 17, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
+    if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
+    seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    lastSecondText = ts.slice(0, 19);
+    lastSecond = seconds;
+  }
   let nanos = 0;
   let digits = 0;
   if (n > 20) {
@@ -57,7 +69,7 @@ export function encodeTime(ts: string, out: CompactTime): boolean {
     if (f < 0) return false;
     nanos = f * 10 ** (9 - digits);
   }
-  out.seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  out.seconds = seconds;
   out.nanos = nanos;
   out.digits = digits;
   return true;

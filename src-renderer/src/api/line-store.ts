@@ -52,6 +52,9 @@ export class LineStore {
   private lastSeconds = -Infinity;
   private lastNanos = 0;
   private readonly time: CompactTime = { seconds: 0, nanos: 0, digits: 0 };
+  /** Reused by commit(): held lines moved aside, and where each merged line comes from. */
+  private scratch = allocate(0);
+  private picks = new Int32Array(0);
   /** Lines added and not yet committed. */
   private staging = allocate(1024);
   private staged = 0;
@@ -79,6 +82,8 @@ export class LineStore {
     this.shown.clear();
     this.lastSeconds = -Infinity;
     this.lastNanos = 0;
+    this.scratch = allocate(0);
+    this.picks = new Int32Array(0);
   }
 
   /** Takes a batch in; its lines join the others in timestamp order at the next commit(). */
@@ -150,10 +155,14 @@ export class LineStore {
       this.insertFew(rows, order, lo);
       return;
     }
-    const tail = allocate(tailLength);
+    // The held lines after the insertion point, copied aside (into buffers kept between commits:
+    // a firehose commits 20 times a second, and fresh ones were megabytes to allocate and zero).
+    if (this.scratch.seq.length < tailLength) this.scratch = allocate(Math.max(tailLength, 2 * this.scratch.seq.length));
+    const tail = this.scratch;
     for (const k of COLUMNS) tail[k].set(cols[k].subarray(at, at + tailLength));
     // Which line goes where: a held line (index in tail) or a new one (~index in rows).
-    const picks = new Int32Array(tailLength + n);
+    if (this.picks.length < tailLength + n) this.picks = new Int32Array(Math.max(tailLength + n, 2 * this.picks.length));
+    const picks = this.picks.subarray(0, tailLength + n);
     let a = 0;
     let b = 0;
     for (let w = 0; w < picks.length; w++) picks[w] = b >= n || (a < tailLength && compare(tail, a, rows, order[b]!) <= 0) ? a++ : ~order[b++]!;
