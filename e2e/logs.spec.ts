@@ -89,6 +89,14 @@ test('one view over two contexts: each stream and line labelled with its context
   await expect(podFilter.locator('summary')).toHaveText('Pods: all');
   await expect.poll(async () => (await shown()).length, { timeout: 20_000 }).toBeGreaterThan(1);
   await expect(page.getByTestId('container-filter').locator('summary')).toHaveText('Containers: all');
+  // A pod picked in a link that no stream of the view has: listed, checked, and can be unchecked.
+  await page.evaluate(() => (location.hash += `&fpods=${encodeURIComponent('edge/gone-pod')}`));
+  await expect(podFilter.locator('summary')).toHaveText('Pods: 1 of 7');
+  const gone = podFilter.locator('label', { hasText: 'edge/gone-pod' });
+  await expect(gone.locator('input')).toBeChecked();
+  await gone.locator('input').click(); // unchecked, it leaves the list: no stream has it
+  await expect(podFilter.locator('summary')).toHaveText('Pods: all');
+  await expect(gone).toHaveCount(0);
   check();
 });
 
