@@ -48,6 +48,17 @@ test('filters run in the backend and a bad regex is explained inline', async ({ 
   await expect(page.getByTestId('line-count')).toHaveText(/^1[0-9] lines$/); // one per constellation pod
   await page.getByLabel('Include regex').fill('(unclosed');
   await expect(page.getByTestId('filter-error')).toContainText(/regular expression|regex|Unterminated group/i);
+  await page.getByLabel('Include regex').fill('');
+  await expect(page.getByTestId('filter-error')).toHaveCount(0);
+
+  // Another source: its new backend view gets the filter the bar shows, not the one the page opened with.
+  await page.evaluate(() => (location.hash = location.hash.replace(/lsel=[^&]*/, 'lw=deployments/shop/catalog')));
+  await expect(page.getByTestId('log-sources')).toHaveText('deployment shop/catalog');
+  await expect(page.getByTestId('stream-summary')).toContainText(/3 (streaming|quiet)/, { timeout: 20_000 });
+  await expect(page.getByTestId('line-count')).toHaveText('3 lines', { timeout: 10_000 }); // one per catalog pod
+  await page.waitForTimeout(2000); // the catalog serves traffic: unfiltered, lines would keep coming
+  await expect(page.getByTestId('line-count')).toHaveText('3 lines');
+  await expect(lines.locator('mark')).toHaveCount(3);
 });
 
 const CTX = 'orrery-sandbox';

@@ -28,11 +28,14 @@ export interface TailState {
   error?: ClientError;
   /** Bumped on every change, for memo keys. */
   version: number;
+  /** Times the subscription was reopened after a lost connection (each time a new backend view,
+   *  made from the request as first sent: filters changed since must be applied again). */
+  restarts: number;
 }
 
 /** Shown before a view's first lines: never added to. */
 const NO_LINES = new LineStore(new LogLineDecoder(), 0);
-const empty = (lines = NO_LINES): TailState => ({ lines, length: 0, trimmed: 0, streams: [], limited: false, maxStreams: 0, dropped: 0, version: 0 });
+const empty = (lines = NO_LINES): TailState => ({ lines, length: 0, trimmed: 0, streams: [], limited: false, maxStreams: 0, dropped: 0, version: 0, restarts: 0 });
 
 const MIN_UPDATE_MS = 50;
 
@@ -88,7 +91,7 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
         // A new subscription: a new view on the backend, whose streams are announced again.
         lines = new LineStore(new LogLineDecoder(), maxLines);
         pending.current = [];
-        current = { ...empty(lines), version: current.version + 1 };
+        current = { ...empty(lines), version: current.version + 1, restarts: current.restarts + 1 };
         setState({ key, tail: current });
       },
     });

@@ -81,20 +81,26 @@ export function LogsView() {
   const { tail, viewId } = useLogTail(request);
   const [filterError, setFilterError] = useState<string | undefined>();
   const filterKey = JSON.stringify(filter);
-  const appliedFilter = useRef(filterKey);
+  const requestFilterKey = JSON.stringify(initialFilter);
+  // The filter each backend view has: the request's when it starts (a new view after a source
+  // change, or the same request reopened after a lost connection), then what logs.filter set.
+  const backendView = `${viewId}#${tail.restarts}`;
+  const appliedFilter = useRef<{ view: string; filter: string } | undefined>(undefined);
 
   // Filters run in the backend over its whole buffer; the stream then resets and refills.
   useEffect(() => {
-    if (!viewId || filterKey === appliedFilter.current) return;
+    if (!viewId) return;
+    if (appliedFilter.current?.view !== backendView) appliedFilter.current = { view: backendView, filter: requestFilterKey };
+    if (filterKey === appliedFilter.current.filter) return;
     const timer = setTimeout(() => {
-      appliedFilter.current = filterKey;
+      appliedFilter.current = { view: backendView, filter: filterKey };
       client.call('logs.filter', { viewId, ...(JSON.parse(filterKey) as object) }).then(
         () => setFilterError(undefined),
         (err: ClientError) => setFilterError(err.message),
       );
     }, 200);
     return () => clearTimeout(timer);
-  }, [viewId, filterKey]);
+  }, [viewId, backendView, filterKey, requestFilterKey]);
 
   if (!context) return <div className="notice warn">Pick a context first (Contexts page).</div>;
   if (!sources)
