@@ -6,7 +6,7 @@
 // The sandbox runs in a child process this spec steers (fixtures/sandbox-driver.ts) with 12
 // requests/s into the gateway (the default is 3): checkout then sees about one a second, so a 40%
 // error rate is a matter of seconds rather than of the luck of a handful of requests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -177,5 +177,11 @@ test('the topology of a namespace: workloads with their Services, config and acc
   // Expanding is the user changing the picture: it is laid out again in full, not patched.
   await expect.poll(async () => Number(await graph.getAttribute('data-full-layouts')), { timeout: 15_000 }).toBeGreaterThan(fullLayouts);
   await page.screenshot({ path: 'test-results/topology-expanded.png' });
+  // A live change to what is shown expanded (the workload scaled to zero) keeps the layout.
+  const afterExpand = Number(await graph.getAttribute('data-full-layouts'));
+  execFileSync('kubectl', ['--kubeconfig', sandbox!.kubeconfig, 'scale', 'deployment/payments', '-n', 'shop', '--replicas=0']);
+  await expect(graph.locator('li[data-node-id^="Pod/shop/payments-"]')).toHaveCount(0, { timeout: 15_000 });
+  await page.waitForTimeout(1000);
+  expect(Number(await graph.getAttribute('data-full-layouts'))).toBe(afterExpand);
   check();
 });

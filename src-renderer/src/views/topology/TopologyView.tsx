@@ -62,12 +62,13 @@ export function TopologyView() {
   const input = context
     ? { context, ...(ns ? { namespaces: [ns] } : {}), kinds, ...(health.length ? { health } : {}), ...(expand.length ? { expand } : {}) }
     : undefined;
-  const { graph, error } = useTopology(input);
+  const { graph, answers, error } = useTopology(input);
 
   const nodes = useMemo(() => [...graph.nodes.values()].map(nodeSpec), [graph.nodes]);
   // Expanding or collapsing a workload is the user changing the picture: once the graph that
-  // answers it arrives, it is laid out in full (live changes keep the layout stable instead).
-  const expandedKey = useMemo(() => [...graph.nodes.values()].filter((n) => n.expanded).map((n) => n.id).sort().join('\n'), [graph.nodes]);
+  // answers it arrives, it is laid out in full (live changes keep the layout stable instead, even
+  // one that changes what is shown expanded, like an expanded workload scaled to zero).
+  const expandedKey = useMemo(() => [...(answers?.expand ?? [])].sort().join('\n'), [answers]);
   const [expansions, setExpansions] = useState({ key: '', count: 0 });
   if (expandedKey !== expansions.key) setExpansions({ key: expandedKey, count: expansions.count + 1 });
   const edges = useMemo(
