@@ -1,5 +1,5 @@
-// Kubelet timestamps (RFC3339Nano in UTC, trailing zeros of the fraction trimmed, as served) as
-// two numbers and a digit count: the backend's ring buffer keeps 13 bytes instead of 30 per line
+// Kubelet timestamps (RFC3339Nano in UTC; the kubelet trims trailing zeros of the fraction, other
+// writers may not, and the digit count keeps either exact) as two numbers and a digit count: the backend's ring buffer keeps 13 bytes instead of 30 per line
 // and gives the same text back; the renderer orders lines by them. Anything else (another offset,
 // a leap second, no timestamp) is not encoded: the caller keeps the text.
 
@@ -64,7 +64,7 @@ export function encodeTime(ts: string, out: CompactTime): boolean {
   let digits = 0;
   if (n > 20) {
     digits = n - 21;
-    if (ts[19] !== '.' || digits < 1 || ts.charCodeAt(n - 2) === 0x30 /* a trailing zero would be lost */) return false;
+    if (ts[19] !== '.' || digits < 1) return false;
     const f = digitsAt(ts, 20, digits);
     if (f < 0) return false;
     nanos = f * 10 ** (9 - digits);

@@ -10,16 +10,24 @@ export const MAX_RATE = 1_000_000;
 const KEEP = 1000;
 const ROUTES = ['/api/items', '/api/items/{id}', '/healthz', '/api/orders'];
 
-// Consecutive lines mostly share their millisecond: its text (without "Z") is formatted once.
+// Consecutive lines mostly share their millisecond: its text is formatted once.
 let cachedMs = NaN;
-let cachedPrefix = '';
+let cachedSecond = '';
+let cachedMillis = '';
 
+/** Go's RFC3339Nano, as the kubelet writes it: trailing zeros of the fraction trimmed (and the
+ *  dot, when nothing is left). */
 function rfc3339Nano(ms: number, subNs: number): string {
   if (ms !== cachedMs) {
     cachedMs = ms;
-    cachedPrefix = new Date(ms).toISOString().slice(0, -1);
+    const iso = new Date(ms).toISOString();
+    cachedSecond = iso.slice(0, 19);
+    cachedMillis = iso.slice(20, 23);
   }
-  return `${cachedPrefix}${String(subNs).padStart(6, '0')}Z`;
+  const frac = cachedMillis + String(subNs).padStart(6, '0');
+  let end = frac.length;
+  while (end > 0 && frac.charCodeAt(end - 1) === 0x30) end--;
+  return end ? `${cachedSecond}.${frac.slice(0, end)}Z` : `${cachedSecond}Z`;
 }
 
 export class SyntheticLog implements ContainerLog {
