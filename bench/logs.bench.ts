@@ -285,9 +285,9 @@ function tailOrrery(client: ContractClient<Api>, t0: number): TailCounters {
             store.clear();
           }
         }
-        // Merged at most every 50 ms, as the renderer does.
+        // Merged as the renderer does: at least 50 ms apart, more under a firehose (commitGapMs).
         const now = performance.now();
-        if (now - committedAt >= 50) {
+        if (now - committedAt >= store.commitGapMs) {
           committedAt = now;
           store.commit();
           store.trim();

@@ -35,6 +35,14 @@ function allocate(n: number): Columns {
   };
 }
 
+/** Commits come at least this far apart (ms)... */
+const MIN_COMMIT_GAP_MS = 50;
+/** ...and at least this many times the last commit took, so merging stays a small share of the
+ *  thread: a firehose of 200 streams lands new lines all through 200,000 held ones, and each
+ *  merge is then a pass over all of them. */
+const COMMIT_GAP_FACTOR = 10;
+const MAX_COMMIT_GAP_MS = 250;
+
 export class LineStore {
   private cols = allocate(1024);
   /** Physical index of line 0 (lines trimmed from the front leave room before it). */
@@ -125,12 +133,26 @@ export class LineStore {
     for (const [i, bytes] of batch.cut ?? []) this.cutBytes.set(batch.seq[i]!, bytes);
   }
 
+  /** How long the last commit took (ms). */
+  private lastCommitMs = 0;
+
+  /** The least time to leave between this commit and the next (see MIN_COMMIT_GAP_MS). */
+  get commitGapMs(): number {
+    return Math.min(MAX_COMMIT_GAP_MS, Math.max(MIN_COMMIT_GAP_MS, COMMIT_GAP_FACTOR * this.lastCommitMs));
+  }
+
   /**
    * Merges the lines added since the last commit into timestamp order (equal times keep delivery
    * order): one sort of the new lines and one pass over the held lines later than the oldest of
    * them (a late stream's history lands in place). Once per animation frame, not per batch.
    */
   commit(): void {
+    const started = performance.now();
+    this.merge();
+    this.lastCommitMs = performance.now() - started;
+  }
+
+  private merge(): void {
     const n = this.staged;
     if (n === 0) return;
     this.staged = 0;

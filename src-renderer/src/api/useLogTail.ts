@@ -37,7 +37,6 @@ export interface TailState {
 const NO_LINES = new LineStore(new LogLineDecoder(), 0);
 const empty = (lines = NO_LINES): TailState => ({ lines, length: 0, trimmed: 0, streams: [], limited: false, maxStreams: 0, dropped: 0, version: 0, restarts: 0 });
 
-const MIN_UPDATE_MS = 50;
 
 export function useLogTail(request: TailRequest | undefined, maxLines = 200_000) {
   const key = JSON.stringify(request ?? null);
@@ -75,7 +74,7 @@ export function useLogTail(request: TailRequest | undefined, maxLines = 200_000)
       onData(frames) {
         pending.current.push(...frames);
         if (frame.current || timer.current) return;
-        const wait = updatedAt + MIN_UPDATE_MS - performance.now();
+        const wait = updatedAt + lines.commitGapMs - performance.now();
         if (wait <= 0) frame.current = requestAnimationFrame(flush);
         else
           timer.current = setTimeout(() => {
