@@ -2,7 +2,8 @@
 // with their texts as raw UTF-8; random messages come back exactly, malformed frames are refused
 // with what is wrong, never half-decoded.
 import { describe, expect, it } from 'vitest';
-import { encodeWsMessage } from './ws-transport';
+import type { WebSocket } from 'ws';
+import { encodeWsMessage, FramePool, webSocketTransport } from './ws-transport';
 import type { LogLineBatch } from '../../contract/log-lines';
 import { encodeServerMessage, type ServerMessage } from '../../contract/messages';
 import { decodeWsMessage } from '../../contract/ws-frames';
@@ -97,5 +98,34 @@ describe('WebSocket frames', () => {
         expect(err).toBeInstanceOf(Error);
       }
     }
+  });
+
+  it('writes binary frames into pooled buffers, each reused only after the socket is done with it', () => {
+    const pool = new FramePool(2);
+    const writes: Array<{ data: Uint8Array; done?: () => void }> = [];
+    const socket = { OPEN: 1, readyState: 1, send: (data: Uint8Array, done?: () => void) => writes.push({ data, done }), on: () => {} };
+    const t = webSocketTransport(socket as unknown as WebSocket, pool);
+    const lines = (text: string): ServerMessage => ({ t: 'data', id: 1, seq: 1, items: [{ type: 'lines', batch: { seq: [1], ts: [''], src: [0], text } }] });
+    t.send(lines('first'));
+    t.send(lines('second'));
+    // Both in flight: two buffers, none back in the pool.
+    expect(writes[0]!.data.buffer).not.toBe(writes[1]!.data.buffer);
+    expect(pool.size).toBe(0);
+    const firstText = decodeWsMessage(writes[0]!.data);
+    writes[0]!.done!();
+    expect(pool.size).toBe(1);
+    t.send(lines('third'));
+    expect(writes[2]!.data.buffer).toBe(writes[0]!.data.buffer); // reused after its write completed
+    expect(decodeWsMessage(writes[2]!.data)).toEqual(lines('third'));
+    expect(firstText).toEqual(lines('first'));
+    // Text frames do not touch the pool.
+    t.send({ t: 'end', id: 1 });
+    expect(writes[3]!.data).toBe('{"t":"end","id":1}');
+    expect(writes[3]!.done).toBeUndefined();
+    // A frame bigger than the pool keeps is its own buffer, not kept afterwards.
+    const big = new FramePool(2, 1024);
+    const b = big.take(5000);
+    big.give(b);
+    expect(big.size).toBe(0);
   });
 });
