@@ -188,27 +188,33 @@ export function streamLog(res: ServerResponse, log: ContainerLog, o: LogOptions,
     return true;
   };
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-  let lines = log.lines();
-  if (o.sinceMs !== undefined) {
-    // Every line is checked, as the kubelet does (a log need not be in time order); RFC3339Nano
-    // times of the same width compare as text, which spares a date parse per line.
-    const since = o.sinceMs;
-    // A since beyond Date's range (a huge sinceSeconds) keeps every line, as the kubelet would.
-    const sinceText = Number.isFinite(new Date(since).getTime()) ? new Date(since).toISOString().replace('Z', '000000Z') : '';
-    lines = lines.filter((l) => (l.time.length === sinceText.length && l.time.endsWith('Z') ? l.time >= sinceText : timeMs(l.time) >= since));
-  }
-  if (o.tailLines !== undefined) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);
-  for (const l of lines) if (!emit(l)) return;
-  if (!o.follow || !log.running()) return finish();
-  flush();
+  // As a kubelet: the answer starts before the log is read, and reading it waits for the event
+  // loop's next turn, so a burst of requests gets its answers before any of their logs.
   res.flushHeaders();
-  res.on('close', finish);
-  unsubscribe = log.follow(
-    (l) => {
-      if (!ended) emit(l);
-    },
-    finish,
-    // Paused while the socket is full or a chunk is waiting to be written.
-    { paused: () => res.writableNeedDrain, onDrain: (cb) => void res.once('drain', cb) },
-  );
+  setImmediate(() => (res.destroyed ? finish() : sendLog()));
+  function sendLog() {
+    let lines = log.lines();
+    if (o.sinceMs !== undefined) {
+      // Every line is checked, as the kubelet does (a log need not be in time order); RFC3339Nano
+      // times of the same width compare as text, which spares a date parse per line.
+      const since = o.sinceMs;
+      // A since beyond Date's range (a huge sinceSeconds) keeps every line, as the kubelet would.
+      const sinceText = Number.isFinite(new Date(since).getTime()) ? new Date(since).toISOString().replace('Z', '000000Z') : '';
+      lines = lines.filter((l) => (l.time.length === sinceText.length && l.time.endsWith('Z') ? l.time >= sinceText : timeMs(l.time) >= since));
+    }
+    if (o.tailLines !== undefined) lines = o.tailLines === 0 ? [] : lines.slice(-o.tailLines);
+    for (const l of lines) if (!emit(l)) return;
+    if (!o.follow || !log.running()) return finish();
+    flush();
+    res.flushHeaders();
+    res.on('close', finish);
+    unsubscribe = log.follow(
+      (l) => {
+        if (!ended) emit(l);
+      },
+      finish,
+      // Paused while the socket is full or a chunk is waiting to be written.
+      { paused: () => res.writableNeedDrain, onDrain: (cb) => void res.once('drain', cb) },
+    );
+  }
 }
