@@ -1,11 +1,11 @@
 // `npm run sandbox -- --kubeconfig PATH [--port N] [--prometheus auto|off] [--scenario NAME]
-//  [--scale-pods N] [--churn R] [--log-rate L|max]`: the sandbox cluster in the foreground.
+//  [--scale-pods N] [--churn R] [--log-rate L|max] [--no-metrics-server]`: the sandbox cluster in the foreground.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from './index';
 import { SCENARIOS } from './scenarios';
 
-const USAGE = 'usage: npm run sandbox -- --kubeconfig PATH [--port N] [--prometheus auto|off] [--scenario NAME] [--scale-pods N] [--churn R] [--log-rate L|max]';
+const USAGE = 'usage: npm run sandbox -- --kubeconfig PATH [--port N] [--prometheus auto|off] [--scenario NAME] [--scale-pods N] [--churn R] [--log-rate L|max] [--no-metrics-server]';
 
 function fail(msg: string): never {
   process.stderr.write(`sandbox: ${msg}\n${USAGE}\n`);
@@ -35,6 +35,7 @@ export function parseCli(argv: string[]): SandboxOptions {
         churn: { type: 'string' },
         'log-rate': { type: 'string' },
         'audit-log': { type: 'string' },
+        'no-metrics-server': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -73,6 +74,7 @@ export function parseCli(argv: string[]): SandboxOptions {
   if (churn !== undefined) opts.churn = churn;
   if (logRate !== undefined) opts.logRate = logRate;
   if (values['audit-log']) opts.auditLogPath = resolve(values['audit-log'] as string);
+  if (values['no-metrics-server']) opts.metricsServer = false;
   return opts;
 }
 

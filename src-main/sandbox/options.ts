@@ -18,6 +18,9 @@ export interface SandboxOptions {
   logRate?: number | 'max';
   /** Audit log file (default: next to the kubeconfig, `<kubeconfig>.audit.log`). */
   auditLogPath?: string;
+  /** false: a cluster without metrics-server: metrics.k8s.io is not served (404) and
+   *  HorizontalPodAutoscalers cannot get metrics. Default true. */
+  metricsServer?: boolean;
   /** Where progress lines go (default: nowhere). */
   log?: (line: string) => void;
 }

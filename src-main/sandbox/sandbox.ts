@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Store } from './apiserver/store';
 import { storeResources } from './apiserver/resources';
+import type { MetricsProvider } from './apiserver/providers';
 import { startApiServer, type ApiServer } from './apiserver/server';
 import { writeKubeconfig } from './apiserver/kubeconfig';
 import { constellationManifests, createWorkloadRuntime, startLoadGenerator, type LoadGenerator } from './workloads';
@@ -43,6 +44,9 @@ export interface InternalOptions {
   historySize?: number;
 }
 
+/** What HPAs see on a cluster without metrics-server: no samples. */
+const NO_METRICS: MetricsProvider = { podUsage: () => undefined, nodeUsage: () => undefined };
+
 export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): Promise<Sandbox> {
   const log = opts.log ?? (() => {});
   const started = Date.now();
@@ -73,13 +77,14 @@ export async function startSandboxImpl(opts: SandboxOptions & InternalOptions): 
     users: [{ name: 'admin', groups: ['system:masters'] }, { name: 'viewer' }, { name: SCENARIO_USER, groups: ['system:masters'] }],
     auditPath: auditLogPath,
     ...providers,
+    ...(opts.metricsServer === false ? { metricsServer: false } : {}),
   });
   const api = server;
   ca.pem = api.caPem;
   writeKubeconfig(opts.kubeconfigPath, { url: api.url, caPem: api.caPem, users: api.users.filter((u) => u.name !== SCENARIO_USER) });
 
   const heartbeat = new NodeHeartbeat(store, NODE_NAMES);
-  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder), new CronJobController(store, recorder)];
+  const controllers = [new Scheduler(store, recorder), new ReplicaSetController(store, recorder), new DeploymentController(store, recorder), new EndpointsController(store, network), new HpaController(store, recorder, opts.metricsServer === false ? NO_METRICS : providers.metrics), new WorkloadStatusController(store, recorder), new JobController(store, recorder), new CronJobController(store, recorder)];
 
   // Prometheus starts in parallel with the constellation.
   const monitoringP: Promise<Monitoring | undefined> = opts.prometheus === 'off' ? Promise.resolve(undefined) : startMonitoring({ store, kubelet, network, log, metrics: providers.metrics, extra });
