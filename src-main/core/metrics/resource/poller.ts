@@ -53,6 +53,7 @@ export class UsagePoller {
   private readonly abort = new AbortController();
   private lastTs = 0;
   private stale = 0;
+  private scopeGrew = false;
   private failures = 0;
   private resolutionS = DEFAULT_RESOLUTION_S;
   private clusterForbiddenAt = 0;
@@ -85,8 +86,11 @@ export class UsagePoller {
     return this.clusterForbiddenAt > 0;
   }
 
-  /** Polls now (e.g. a namespace was added to the scope), unless a poll is under way. */
+  /** Polls now (a namespace was added to the scope), unless a poll is under way. That round is
+   *  recorded even if metrics-server has not scraped since the last one: the new namespace's
+   *  samples are new to us (dropped as stale, its first point waited a whole scrape interval). */
   pokeSoon() {
+    this.scopeGrew = true;
     if (this.running && this.timer) this.schedule(0);
   }
 
@@ -159,6 +163,9 @@ export class UsagePoller {
 
   private async tick() {
     if (!this.running) return;
+    // Taken before listing: a namespace added while this round lists is in the next one.
+    const scopeGrew = this.scopeGrew;
+    this.scopeGrew = false;
     const cpuStart = process.cpuUsage();
     let kube: KubeClient;
     try {
@@ -199,15 +206,15 @@ export class UsagePoller {
       this.schedule(resolutionMs);
       return;
     }
-    if (maxTs <= this.lastTs) {
+    if (maxTs <= this.lastTs && !scopeGrew) {
       // metrics-server has not scraped since the last poll: look again a little later.
       this.stale++;
-      this.schedule(Math.max(this.opts.minIntervalMs, Math.min(resolutionMs / 3, 5000) * this.stale));
+      this.schedule(this.scopeGrew ? 0 : Math.max(this.opts.minIntervalMs, Math.min(resolutionMs / 3, 5000) * this.stale));
       return;
     }
     this.stale = 0;
     this.failures = 0;
-    this.lastTs = maxTs;
+    this.lastTs = Math.max(this.lastTs, maxTs);
     const partial = [
       nodesR.status === 'rejected' ? `node usage: ${(nodesR.reason as Error).message}` : '',
       podsR.status === 'rejected' ? `pod usage: ${(podsR.reason as Error).message}` : '',
@@ -224,6 +231,6 @@ export class UsagePoller {
     const cpu = process.cpuUsage(cpuStart);
     const spentMs = (cpu.user + cpu.system) / 1000;
     this.intervalMs = Math.max(this.opts.minIntervalMs, Math.min(2 * resolutionMs, next), Math.round(10 * spentMs));
-    this.schedule(this.intervalMs);
+    this.schedule(this.scopeGrew ? 0 : this.intervalMs);
   }
 }
