@@ -3,7 +3,6 @@
 // so a workload's history includes pods replaced since). Views subscribe to hear of new rounds.
 import type { ContainerUsage, ResourceMetricsStatus, UsageTarget } from '../../../contract/metrics-types';
 import type { CacheHandle } from '../../kube/cache/cache';
-import type { ReflectorState } from '../../kube/cache/reflector';
 import type { KubeClient } from '../../kube/kube-client';
 import { containersOf } from './metrics-api';
 import { workloadKey, workloadOfPod, type OwnerStores } from './owners';
@@ -77,17 +76,16 @@ export class ContextUsage {
       },
       opts.poller,
     );
-    // The first poll waits for the pods cache: until then the cluster's size is unknown, and a
-    // 100k-pod cluster would be polled whole once, while its pods are still being listed.
-    // A cache that cannot list (forbidden, unreachable) does not hold the poller back.
+    // Polling starts at once; until the pods cache has listed the cluster its size is unknown,
+    // so pods are polled in the default and viewed namespaces only (a 100k-pod cluster is not
+    // polled whole while it is being listed), and the round after the listing has the full scope.
     const pods = deps.handles.pods;
-    const ready = (s: ReflectorState) => s.synced || s.phase === 'forbidden' || s.phase === 'backoff';
-    if (!pods || ready(pods.state())) this.poller.start();
-    else {
+    this.poller.start();
+    if (pods && !pods.state().synced) {
       const off = pods.onState((s) => {
-        if (!ready(s)) return;
+        if (!s.synced) return;
         off();
-        if (!this.stopped) this.poller.start();
+        if (!this.stopped) this.poller.pokeSoon();
       });
       this.stopWaiting = off;
     }
@@ -95,6 +93,14 @@ export class ContextUsage {
 
   /** Every pod while the cluster is small; beyond that only the namespaces views look at. */
   private podScope(): { all: true } | { namespaces: string[]; why: string } {
+    const state = this.deps.handles.pods?.state();
+    // Pods cannot be listed cluster-wide: their number is unknowable, and the poller falls back
+    // to the namespaces it may read if pods.metrics.k8s.io is refused cluster-wide too.
+    if (!state || state.phase === 'forbidden') return { all: true };
+    if (!state.synced) {
+      const namespaces = [...new Set([...(this.defaultNamespace ? [this.defaultNamespace] : []), ...this.watchedNamespaces.keys()])];
+      return { namespaces, why: `the cluster's pods are still being listed, so pod usage is polled for namespace${namespaces.length === 1 ? '' : 's'} ${namespaces.join(', ') || '(none)'} until then` };
+    }
     const count = this.deps.handles.pods?.store.size ?? 0;
     if (count <= this.allPodsUpTo) return { all: true };
     const namespaces = [...this.watchedNamespaces.keys()];

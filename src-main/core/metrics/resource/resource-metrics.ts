@@ -96,11 +96,15 @@ export class ResourceMetrics {
     const first = snapshot(usage, target);
     sink.push({ type: 'history', ...first });
     let spec = JSON.stringify(first.spec);
+    // A round recorded again at the same time (the scope grew) brings no new point for a series
+    // that already has one there.
+    let lastT = first.points.t.at(-1) ?? -Infinity;
     const unsubscribe = usage.subscribe(
       target,
       (round) => {
         const latest = usage.store.latest(key);
-        if (latest && latest.t === round.slotT) {
+        if (latest && latest.t === round.slotT && latest.t > lastT) {
+          lastT = latest.t;
           const containers = round.containers.get(key);
           sink.push({ type: 'point', ...latest, ...(containers ? { containers } : {}) });
         }
