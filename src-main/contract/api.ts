@@ -135,14 +135,14 @@ export const api = {
   'cluster.namespaces': stream<string[]>('drop-oldest')(z.object({ context: contextName }).strict()),
   /** Aggregated, live logs of many pods (one follow stream per container). Lines, stream states,
    *  ring-buffer evictions and filter resets arrive as frames; see LogFrame. */
-  // Flow control counts log lines, not frames of lines: at most 4,000 lines a frame, producers
+  // Flow control counts log lines, not frames of lines: at most 2,000 lines a frame, producers
   // slowed past 6,000 unsent lines (~20 ms of a firehose, so lines die young in the JS heap),
   // and a hard bound far beyond what back-pressure allows. The streams' states overtake queued
   // lines (a stream that opened is shown open at once).
   'logs.tail': stream<LogFrame>('fail', {
     weight: (f) => (f.type === 'lines' ? f.batch.seq.length : 1),
     snapshot: (f) => f.type === 'streams',
-    maxItemsPerFrame: 4000,
+    maxItemsPerFrame: 2000,
     highWater: 6_000,
     maxBuffered: 2_000_000,
   })(

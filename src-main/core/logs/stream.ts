@@ -51,7 +51,7 @@ export interface Carry {
 const MAX_REMEMBERED = 20_000;
 
 /** Bytes a follow response buffers before reading pauses (see request()). */
-const FOLLOW_BUFFER = 16 * 1024;
+const FOLLOW_BUFFER = 8 * 1024;
 
 /** How long a follow that ended normally waits for the pod cache to show why. */
 const SETTLE_MS = 1500;
