@@ -23,7 +23,8 @@ export const isLinesItem = (item: unknown): item is LinesItem => {
   return typeof i === 'object' && i !== null && i.type === 'lines' && typeof i.batch?.text === 'string';
 };
 
-const utf8 = new TextDecoder();
+// A text may start with U+FEFF (a BOM some apps write): it is text, not a marker to drop.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A received frame back into its message; throws on a malformed one. */
 export function decodeWsMessage(data: string | ArrayBuffer | Uint8Array): ServerMessage {

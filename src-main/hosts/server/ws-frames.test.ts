@@ -10,7 +10,7 @@ import { decodeWsMessage } from '../../contract/ws-frames';
 
 let seed = 7;
 const rnd = (n: number) => ((seed = (seed * 48271) % 2147483647), seed % n);
-const CHARS = ['a', 'Z', ' ', '"', '\\', '{', '}', 'é', '✓', '😀', '\t', '\r', '\u0000', '\u2028', 'ß', '中'];
+const CHARS = ['\ufeff', 'a', 'Z', ' ', '"', '\\', '{', '}', 'é', '✓', '😀', '\t', '\r', '\u0000', '\u2028', 'ß', '中'];
 const randomText = () => Array.from({ length: rnd(40) }, () => CHARS[rnd(CHARS.length)]).join('');
 
 function randomBatch(): LogLineBatch {
@@ -61,6 +61,8 @@ describe('WebSocket frames', () => {
         { type: 'lines', batch: { seq: [1, 2, 3], ts: ['a', 'b', 'c'], src: [0, 0, 1], text: '{"msg":"héllo \\"q\\""}\n\n😀 end' } },
         { type: 'dropped', count: 3, total: 7 },
         { type: 'lines', batch: { seq: [4], ts: ['d'], src: [1], text: '' } },
+        // A BOM some apps write first: text, kept (a decoder that drops it misplaces every batch after).
+        { type: 'lines', batch: { seq: [5], ts: ['e'], src: [1], text: '\ufeff{"msg":"bom"}' } },
       ],
     };
     const frame = encodeWsMessage(m);
@@ -68,6 +70,8 @@ describe('WebSocket frames', () => {
     // The quotes and backslashes of the texts are not escaped: the texts' bytes are in the frame as they are.
     expect(Buffer.from(frame as Uint8Array).includes(Buffer.from('{"msg":"héllo \\"q\\""}\n\n😀 end'))).toBe(true);
     expect(decodeWsMessage(frame as Uint8Array)).toEqual(m);
+    const bomFirst: ServerMessage = { t: 'data', id: 2, seq: 1, items: [{ type: 'lines', batch: { seq: [1], ts: [''], src: [0], text: '\ufeffhello' } }] };
+    expect(roundTrip(bomFirst)).toEqual(bomFirst);
     for (let i = 0; i < 300; i++) {
       const r = randomData();
       expect(roundTrip(r)).toEqual(r);

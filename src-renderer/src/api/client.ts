@@ -34,7 +34,16 @@ const webSocketConnector: Connector = () =>
         onClose: (l) => void closeListeners.push(l),
       });
     socket.onmessage = (event) => {
-      const message = decodeWsMessage(event.data as string | ArrayBuffer);
+      let message: ServerMessage;
+      try {
+        message = decodeWsMessage(event.data as string | ArrayBuffer);
+      } catch (err) {
+        // A frame we cannot read cannot be acked either: start over on a new connection (the
+        // client reopens its streams) rather than leave a stream waiting for it.
+        console.error('Orrery: unreadable frame from the backend', err);
+        socket.close(4000, 'unreadable frame');
+        return;
+      }
       for (const l of messageListeners) l(message);
     };
     socket.onerror = () => reject(new Error('cannot reach the Orrery backend'));
