@@ -171,10 +171,21 @@ export class ContextUsage {
     return stores ? specOf(stores, target) : { requests: {}, limits: {} };
   }
 
-  private workloadOf(stores: OwnerStores | undefined, key: string, namespace: string, name: string, previous: Map<string, string | null>): string | null | undefined {
+  private workloadOf(stores: OwnerStores | undefined, key: string, namespace: string, name: string, previous: Map<string, string | null>, ownersListed: boolean): string | null | undefined {
     const known = previous.get(key);
     if (known !== undefined) return known;
-    return stores ? workloadOfPod(stores, namespace, name) : undefined;
+    // While pods, ReplicaSets or Jobs are still being listed, a pod's owner may not be known yet
+    // (it would be remembered as its ReplicaSet for its life): attributed once they are listed.
+    return stores && ownersListed ? workloadOfPod(stores, namespace, name) : undefined;
+  }
+
+  /** The caches a pod's workload is read from have listed (or cannot list). */
+  private ownersListed(): boolean {
+    const h = this.deps.handles;
+    return [h.pods, h.replicasets, h.jobs].every((c) => {
+      const state = c?.state();
+      return !state || state.synced || state.phase === 'forbidden';
+    });
   }
 
   private ingest(round: PollRound) {
@@ -183,6 +194,7 @@ export class ContextUsage {
     const slotT = store.begin(round.timestampMs);
     const stores = this.stores;
     const previous = this.workloads;
+    const ownersListed = this.ownersListed();
     const workloads = new Map<string, string | null>();
     const byNamespace = new Map<string, [number, number]>();
     const byWorkload = new Map<string, [number, number]>();
@@ -203,7 +215,7 @@ export class ContextUsage {
       podCpu += p.cpu;
       podMem += p.memory;
       add(byNamespace, ns, p.cpu, p.memory);
-      const w = this.workloadOf(stores, key, ns, p.name, previous);
+      const w = this.workloadOf(stores, key, ns, p.name, previous, ownersListed);
       if (w !== undefined) workloads.set(key, w);
       if (w) add(byWorkload, w, p.cpu, p.memory);
       if (this.watchedPods.has(key)) {

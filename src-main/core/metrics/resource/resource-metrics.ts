@@ -96,15 +96,16 @@ export class ResourceMetrics {
     const first = snapshot(usage, target);
     sink.push({ type: 'history', ...first });
     let spec = JSON.stringify(first.spec);
-    // A round recorded again at the same time (the scope grew) brings no new point for a series
-    // that already has one there.
-    let lastT = first.points.t.at(-1) ?? -Infinity;
+    // A round recorded again at the same time with the same values (the scope grew) is not sent
+    // twice; a slot still filling (a new average) is.
+    let sent = '';
     const unsubscribe = usage.subscribe(
       target,
       (round) => {
         const latest = usage.store.latest(key);
-        if (latest && latest.t === round.slotT && latest.t > lastT) {
-          lastT = latest.t;
+        const point = latest ? `${latest.t} ${latest.cpu} ${latest.memory}` : '';
+        if (latest && latest.t === round.slotT && point !== sent) {
+          sent = point;
           const containers = round.containers.get(key);
           sink.push({ type: 'point', ...latest, ...(containers ? { containers } : {}) });
         }
