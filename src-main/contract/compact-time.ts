@@ -57,7 +57,8 @@ export function encodeTime(ts: string, out: CompactTime): boolean {
     if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return false;
     if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
     seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-    lastSecondText = ts.slice(0, 19);
+    // A copy: a slice would keep the whole string it came from alive (a decoded socket chunk).
+    lastSecondText = (' ' + ts.slice(0, 19)).slice(1);
     lastSecond = seconds;
   }
   let nanos = 0;

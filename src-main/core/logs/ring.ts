@@ -212,10 +212,10 @@ export class LineRing {
   }
 
   /** The line's meta byte, classified first if it was not yet. */
-  private classified(slot: number, seq: number): number {
+  private classified(slot: number, seq: number, textOf: () => string = () => this.textAt(slot, seq)): number {
     let m = this.meta[slot]!;
     if (m & CLASSIFIED) return m;
-    const text = this.textAt(slot, seq);
+    const text = textOf();
     const c = classify(m & TRUNCATED ? text.slice(0, DISPLAY_LIMIT) : text);
     m |= CLASSIFIED | formatCode(c.format) | (levelCode(c.level) << 2);
     this.meta[slot] = m;
@@ -264,8 +264,17 @@ export class LineRing {
     const start = Math.max(from, this.first);
     let slot = -1;
     let seq = 0;
-    const text = () => this.textAt(slot, seq);
-    const levelHere = () => LOG_LEVELS[(this.classified(slot, seq) >> 2) & 7];
+    // A line's text is decoded once per pass even if both the filter and its level need it.
+    let textSeq = -1;
+    let textHere = '';
+    const text = () => {
+      if (textSeq !== seq) {
+        textSeq = seq;
+        textHere = this.textAt(slot, seq);
+      }
+      return textHere;
+    };
+    const levelHere = () => LOG_LEVELS[(this.classified(slot, seq, text) >> 2) & 7];
     const srcHere = () => this.sources[this.srcIndex[slot]!]!;
     const head: LineHead = {
       get level() {
