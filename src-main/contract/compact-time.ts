@@ -1,7 +1,9 @@
 // Kubelet timestamps (RFC3339Nano in UTC; the kubelet trims trailing zeros of the fraction, other
-// writers may not, and the digit count keeps either exact) as two numbers and a digit count: the backend's ring buffer keeps 13 bytes instead of 30 per line
-// and gives the same text back; the renderer orders lines by them. Anything else (another offset,
-// a leap second, no timestamp) is not encoded: the caller keeps the text.
+// writers may not, and the digit count keeps either exact) as two numbers and a digit count: the
+// backend's ring buffer keeps 13 bytes instead of 30 per line and gives the same text back; the
+// renderer orders lines by them. Anything else (another offset, a leap second, no timestamp) is
+// not encoded: the caller keeps the text.
+import { detached } from './detached';
 
 export interface CompactTime {
   /** Seconds since the epoch. */
@@ -58,7 +60,7 @@ export function encodeTime(ts: string, out: CompactTime): boolean {
     if (d > (mo === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[mo - 1]!)) return false;
     seconds = daysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     // A copy: a slice would keep the whole string it came from alive (a decoded socket chunk).
-    lastSecondText = (' ' + ts.slice(0, 19)).slice(1);
+    lastSecondText = detached(ts.slice(0, 19));
     lastSecond = seconds;
   }
   let nanos = 0;

@@ -81,15 +81,6 @@ function splitLines(chunk: Buffer, start: number, end: number, out: RawLine[]) {
   }
 }
 
-/**
- * A copy of a string that does not keep the one it was sliced from alive: a timestamp or text is
- * a slice of its line's string (a long line's, for the whole line). For strings kept for a
- * stream's life. (V8 flattens the concatenation into a fresh string before slicing it.)
- */
-export function detached(s: string): string {
-  return (' ' + s).slice(1);
-}
-
 /** A whole line as one string (a partial line's pieces put together). */
 function splitInto(line: string, out: RawLine[]) {
   splitRange(line, 0, line.length, out);

@@ -4,7 +4,8 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../contract/errors';
 import { compileFilter, compileRegex } from './filter';
-import { detached, LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
+import { detached } from '../../contract/detached';
+import { LineSplitter, MAX_LINE_BYTES, type RawLine } from './line-splitter';
 import { parseLine } from './parse';
 import { compareTs, parseDuration, sinceQuery, wholeSecond } from './time';
 

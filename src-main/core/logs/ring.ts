@@ -14,7 +14,7 @@ import { classify } from './classify';
 import { DISPLAY_LIMIT } from './parse';
 import { decodeTime, encodeTime, type CompactTime } from '../../contract/compact-time';
 import { CHUNK, ChunkStore } from './chunks';
-import { detached } from './line-splitter';
+import { detached } from '../../contract/detached';
 import type { StoredLine, StreamIdentity } from './stored';
 
 /** Texts longer than this (in UTF-16 units) are kept as strings beside the chunks (rare). */

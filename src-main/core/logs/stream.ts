@@ -7,7 +7,8 @@ import type { LogStreamStatus } from '../../contract/types';
 import type { KubeRequest } from '../kube/kube-client';
 import { statusError } from '../kube/kube-errors';
 import type { ContainerSnapshot } from './container';
-import { detached, LineSplitter, type RawLine } from './line-splitter';
+import { detached } from '../../contract/detached';
+import { LineSplitter, type RawLine } from './line-splitter';
 import { compareTs, sinceQuery, wholeSecond } from './time';
 import type { LogView } from './view';
 
